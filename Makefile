@@ -1,0 +1,43 @@
+SHELL := /bin/bash
+# Convolutions Beyond Images: every job sets up what it needs on a fresh machine.
+#   make lab     set up, then start JupyterLab on notebooks/ (students start here)
+#   make test    set up, then run the whole test suite (what CI runs)
+#   make bench   set up, then run the benchmarks and write their table into README.md
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Re-installed whenever pyproject.toml changes.
+STAMP  := $(VENV)/.installed-stamp
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
+# PyTorch is an optional reference for tests and benchmarks, never a dependency: the CPU
+# wheel is installed only where it lies on this machine's disk (a plain `torch` from PyPI
+# would be a several-GB CUDA build). Without it those comparisons are skipped.
+TORCH_STAMP := $(VENV)/.torch-stamp
+TORCH_REQ   := torch==2.13.0+cpu
+
+.PHONY: setup lab test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -e ".[test]" 2>&1 | grep -v "is ignored: it is neither"; test $${PIPESTATUS[0]} -eq 0
+	@touch $@
+
+$(TORCH_STAMP): $(STAMP)
+	@if $(PIP) install "$(TORCH_REQ)" >/dev/null 2>&1; then echo "PyTorch CPU installed as a test reference"; \
+	else echo "PyTorch CPU wheel not available here: torch comparisons will be skipped"; fi
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+test: $(STAMP) $(TORCH_STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) $(TORCH_STAMP)
+	$(BIN)/python -m bench --update-readme README.md
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis

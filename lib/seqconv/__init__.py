@@ -1,0 +1,1 @@
+"""seqconv: convolutions on sequences in vectorized NumPy (see README.md)."""
