@@ -1,0 +1,179 @@
+"""Checks that the exercises' test cells use: each failure says, in the student's terms,
+which call was made, what was expected and what came back.
+
+    check_shape(H, (8, 4), call="conv1d_same(X (8, 2), K (3, 2, 4))")
+    check_close(H, H_ref, call="conv1d_same(X (8, 2), K (3, 2, 4))")
+    check_vectorized(my_conv, lambda n: (np.ones((n, 1)), np.ones((3, 1, 1))), call="my_conv")
+
+They raise ``AssertionError`` with that message (a failed test, not a crash), and
+print nothing when they pass (nbgrader gives zero to a test cell that writes to stderr).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+__all__ = [
+    "describe",
+    "check_type",
+    "check_shape",
+    "check_close",
+    "check_equal",
+    "check_vectorized",
+    "count_python_lines",
+    "disabled",
+]
+
+
+def describe(value: object) -> str:
+    """``array (8, 4) float64`` for arrays, ``repr`` (shortened) for anything else."""
+    if isinstance(value, np.ndarray):
+        return f"array {value.shape} {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def check_type(got: object, expected: type | tuple[type, ...], *, call: str) -> None:
+    """Fail unless ``got`` is an instance of ``expected`` (a numpy array, a float...)."""
+    if not isinstance(got, expected):
+        names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+        raise AssertionError(f"{call} should return a {names}; it returned {type(got).__name__}: {describe(got)}")
+
+
+def check_shape(got: object, expected_shape: tuple[int, ...], *, call: str) -> None:
+    """Fail unless ``got`` is an array of exactly ``expected_shape``."""
+    check_type(got, np.ndarray, call=call)
+    if got.shape != tuple(expected_shape):
+        raise AssertionError(f"{call} should return shape {tuple(expected_shape)}; it returned shape {got.shape}")
+
+
+def check_close(got: object, expected: object, *, call: str, rtol: float = 1e-6, atol: float = 1e-8) -> None:
+    """Fail unless ``got`` has ``expected``'s shape and values (``np.allclose`` with rtol, atol).
+
+    The message names the first position that differs, both values there, and how many differ.
+    """
+    expected_arr = np.asarray(expected)
+    if np.ndim(expected) == 0 and not isinstance(got, np.ndarray):
+        if not isinstance(got, (int, float, np.number)) or isinstance(got, bool):
+            raise AssertionError(f"{call} should return a number close to {float(expected_arr):.6g}; it returned {describe(got)}")
+        got_arr = np.asarray(got)
+    else:
+        check_shape(got, expected_arr.shape, call=call)
+        got_arr = got
+    if got_arr.dtype.kind not in "biuf":
+        raise AssertionError(f"{call} should return numbers; it returned dtype {got_arr.dtype}")
+    close = np.isclose(got_arr, expected_arr, rtol=rtol, atol=atol, equal_nan=True)
+    if not np.all(close):
+        bad = np.argwhere(~close) if got_arr.ndim else np.zeros((1, 0), dtype=int)
+        where = tuple(int(i) for i in bad[0])
+        g, e = got_arr[where] if got_arr.ndim else got_arr, expected_arr[where] if expected_arr.ndim else expected_arr
+        at = f" at index {where if len(where) != 1 else where[0]}" if where else ""
+        raise AssertionError(
+            f"{call}: wrong value{at}: expected {float(e):.6g}, got {float(g):.6g} "
+            f"({int(np.sum(~close))} of {close.size} values differ)"
+        )
+
+
+def check_equal(got: object, expected: object, *, call: str) -> None:
+    """Fail unless ``got == expected`` (exact; for ints, strings, tuples, lists)."""
+    if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
+        check_shape(got, np.shape(expected), call=call)
+        if not np.array_equal(got, expected):
+            mismatch = tuple(int(i) for i in np.argwhere(np.asarray(got) != np.asarray(expected))[0])
+            e, g = np.asarray(expected)[mismatch].item(), np.asarray(got)[mismatch].item()
+            raise AssertionError(f"{call}: wrong value at index {mismatch}: expected {e!r}, got {g!r}")
+        return
+    if got != expected:
+        raise AssertionError(f"{call} should return {describe(expected)}; it returned {describe(got)}")
+
+
+def count_python_lines(fn: Callable[..., object], *args: object) -> int:
+    """Number of Python source lines executed while ``fn(*args)`` runs (every frame counted).
+
+    A loop over n time steps runs its body n times, so this count grows with n; vectorized
+    code runs the same lines whatever n is. Deterministic, unlike a timing.
+    """
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(lambda frame, event, arg: local)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def check_vectorized(
+    fn: Callable[..., object], make_args: Callable[[int], tuple], *, call: str, sizes: tuple[int, int] = (32, 512)
+) -> None:
+    """Fail when the Python work of ``fn(*make_args(n))`` grows with the sequence length n.
+
+    ``make_args(n)`` builds the arguments for a sequence of length ``n``. The line count at the
+    large size may exceed the small one by a little (numpy's own Python code), not by a factor.
+    """
+    small, large = sizes
+    lines_small = count_python_lines(fn, *make_args(small))
+    lines_large = count_python_lines(fn, *make_args(large))
+    if lines_large > 2 * lines_small + 20:
+        raise AssertionError(
+            f"{call} is not vectorized: it ran {lines_small} Python lines for a sequence of length {small} "
+            f"and {lines_large} for length {large}. Replace the loop over time steps by array operations "
+            "(slicing, sliding_window_view, tensordot/einsum, matmul)."
+        )
+
+
+class _Disabled:
+    """Stands in for a library function while a test proves the student wrote their own."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __call__(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError(
+            f"this exercise asks for your own implementation: {self._name} is switched off while it is tested"
+        )
+
+
+@contextlib.contextmanager
+def disabled(namespace: dict, *functions: Callable[..., object]) -> Iterator[None]:
+    """Switch ``functions`` off inside the block, wherever they are reachable by name.
+
+    Every attribute of the loaded ``seqconv`` and ``numpy`` modules, and every name in
+    ``namespace`` (pass the notebook's ``globals()``), that refers to one of ``functions``
+    is replaced by a stub that fails the test; all are restored on exit.
+    """
+    targets = {id(f): f"{getattr(f, '__module__', '?')}.{getattr(f, '__name__', '?')}" for f in functions}
+    holders: list[tuple[object, str, object]] = []
+    modules = [m for name, m in list(sys.modules.items()) if name.split(".")[0] in ("seqconv", "numpy") and m is not None]
+    for module in modules:
+        for attr, value in list(vars(module).items()):
+            if id(value) in targets:
+                holders.append((module, attr, value))
+    for name, value in list(namespace.items()):
+        if id(value) in targets:
+            holders.append((namespace, name, value))
+    try:
+        for holder, attr, value in holders:
+            stub = _Disabled(targets[id(value)])
+            if isinstance(holder, dict):
+                holder[attr] = stub
+            else:
+                setattr(holder, attr, stub)
+        yield
+    finally:
+        for holder, attr, value in holders:
+            if isinstance(holder, dict):
+                holder[attr] = value
+            else:
+                setattr(holder, attr, value)

@@ -1,0 +1,88 @@
+"""The exercises' check helpers: silent on success, a precise message on failure."""
+
+import numpy as np
+import pytest
+
+from seqconv.checks import check_close, check_equal, check_shape, check_type, check_vectorized, count_python_lines
+
+
+def test_check_shape_message():
+    check_shape(np.zeros((8, 4)), (8, 4), call="f(X)")
+    with pytest.raises(AssertionError, match=r"^f\(X\) should return shape \(8, 4\); it returned shape \(6, 4\)$"):
+        check_shape(np.zeros((6, 4)), (8, 4), call="f(X)")
+    with pytest.raises(AssertionError, match=r"f\(X\) should return a ndarray; it returned list"):
+        check_shape([1, 2], (2,), call="f(X)")
+
+
+def test_check_type():
+    check_type(3.0, float, call="g()")
+    with pytest.raises(AssertionError, match="g\\(\\) should return a float or int; it returned str"):
+        check_type("3", (float, int), call="g()")
+
+
+def test_check_close_names_first_mismatch():
+    expected = np.arange(6.0).reshape(3, 2)
+    got = expected.copy()
+    check_close(got, expected, call="h()")
+    got[1, 1] = 99.0
+    got[2, 0] = -1.0
+    with pytest.raises(AssertionError, match=r"h\(\): wrong value at index \(1, 1\): expected 3, got 99 \(2 of 6 values differ\)"):
+        check_close(got, expected, call="h()")
+
+
+def test_check_close_1d_index_and_scalars():
+    with pytest.raises(AssertionError, match=r"at index 2: expected 2, got 5"):
+        check_close(np.array([0.0, 1.0, 5.0]), np.arange(3.0), call="h()")
+    check_close(2.0000000001, 2.0, call="r()")
+    check_close(np.float32(2.0), 2.0, call="r()")
+    with pytest.raises(AssertionError, match=r"r\(\): wrong value: expected 2, got 3"):
+        check_close(3, 2.0, call="r()")
+    with pytest.raises(AssertionError, match=r"r\(\) should return a number close to 2; it returned None"):
+        check_close(None, 2.0, call="r()")
+
+
+def test_check_equal():
+    check_equal((3, 4), (3, 4), call="k()")
+    with pytest.raises(AssertionError, match=r"k\(\) should return 5; it returned 4"):
+        check_equal(4, 5, call="k()")
+    with pytest.raises(AssertionError, match=r"wrong value at index \(1,\): expected 2, got 7"):
+        check_equal(np.array([1, 7]), np.array([1, 2]), call="k()")
+
+
+def _loop_sum(x):
+    total = 0.0
+    for value in x:
+        total += value
+    return total
+
+
+def test_line_count_grows_with_a_loop_and_not_without():
+    assert count_python_lines(_loop_sum, np.ones(100)) > count_python_lines(_loop_sum, np.ones(10)) + 150
+    assert count_python_lines(np.sum, np.ones(10_000)) == count_python_lines(np.sum, np.ones(10))
+
+
+def test_check_vectorized():
+    check_vectorized(lambda x: np.cumsum(x), lambda n: (np.ones(n),), call="cumsum")
+    with pytest.raises(AssertionError, match="loop_sum is not vectorized: it ran"):
+        check_vectorized(_loop_sum, lambda n: (np.ones(n),), call="loop_sum")
+
+
+def test_disabled_switches_off_every_binding_and_restores_them():
+    import seqconv.gradcheck as gc
+    from seqconv.checks import disabled
+
+    namespace = {"rel_error": gc.rel_error, "alias": gc.rel_error, "other": np.sum}
+
+    def student():
+        return namespace["alias"](1.0, 1.0)
+
+    with disabled(namespace, gc.rel_error, np.correlate):
+        with pytest.raises(AssertionError, match="switched off"):
+            gc.rel_error(1.0, 1.0)
+        with pytest.raises(AssertionError, match="numpy.*correlate is switched off"):
+            np.correlate([1.0], [1.0])
+        with pytest.raises(AssertionError, match="your own implementation"):
+            student()
+        assert namespace["other"] is np.sum
+    assert gc.rel_error(1.0, 1.0) == 0.0 and student() == 0.0
+    assert np.correlate([2.0], [3.0])[0] == 6.0
