@@ -3,6 +3,7 @@ SHELL := /bin/bash
 #   make lab     set up, then start JupyterLab on notebooks/ (students start here)
 #   make test    set up, then run the whole test suite (what CI runs)
 #   make bench   set up, then run the benchmarks and write their table into README.md
+#   make release regenerate the student notebooks (notebooks/) from the masters (solutions/)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,7 +17,7 @@ PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
 TORCH_STAMP := $(VENV)/.torch-stamp
 TORCH_REQ   := torch==2.13.0+cpu
 
-.PHONY: setup lab test bench clean
+.PHONY: setup lab test bench release clean
 
 setup: $(STAMP)
 
@@ -41,3 +42,6 @@ bench: $(STAMP) $(TORCH_STAMP)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
+
+release: $(STAMP)
+	$(BIN)/python -m autograder release

@@ -9,6 +9,7 @@
 Each benchmark module has ``TITLE`` and ``run(quick) -> list[dict]`` whose rows carry
 ``case``, ``candidate``, ``median_ms`` and ``ratio_vs_seqconv`` (candidate time divided
 by seqconv's time in the same run: above 1 means seqconv is faster); a row may add ``note``.
+A module with rows of another shape provides ``format_table(rows) -> str`` instead.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-MODULES = ["bench.bench_conv", "bench.bench_stft"]
+MODULES = ["bench.bench_conv", "bench.bench_stft", "bench.bench_notebooks"]
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -76,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         module = importlib.import_module(name)
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        tables.append(table(module.TITLE, module.run(quick=args.quick)))
+        rows = module.run(quick=args.quick)
+        formatter = getattr(module, "format_table", None)
+        tables.append(formatter(rows) if formatter else table(module.TITLE, rows))
     block = "\n\n".join(tables + [machine_line()])
     print(block)
     if args.update_readme:

@@ -115,11 +115,17 @@ def count_python_lines(fn: Callable[..., object], *args: object) -> int:
 
 
 def check_vectorized(
-    fn: Callable[..., object], make_args: Callable[[int], tuple], *, call: str, sizes: tuple[int, int] = (32, 512)
+    fn: Callable[..., object],
+    make_args: Callable[[int], tuple],
+    *,
+    call: str,
+    sizes: tuple[int, int] = (32, 512),
+    size_name: str = "sequence length",
 ) -> None:
-    """Fail when the Python work of ``fn(*make_args(n))`` grows with the sequence length n.
+    """Fail when the Python work of ``fn(*make_args(n))`` grows with the size n.
 
-    ``make_args(n)`` builds the arguments for a sequence of length ``n``. The line count at the
+    ``make_args(n)`` builds the arguments for size ``n`` (a sequence length by default;
+    say which size in ``size_name``, e.g. ``"batch size B"``). The line count at the
     large size may exceed the small one by a little (numpy's own Python code), not by a factor.
     """
     small, large = sizes
@@ -127,9 +133,9 @@ def check_vectorized(
     lines_large = count_python_lines(fn, *make_args(large))
     if lines_large > 2 * lines_small + 20:
         raise AssertionError(
-            f"{call} is not vectorized: it ran {lines_small} Python lines for a sequence of length {small} "
-            f"and {lines_large} for length {large}. Replace the loop over time steps by array operations "
-            "(slicing, sliding_window_view, tensordot/einsum, matmul)."
+            f"{call} is not vectorized: it ran {lines_small} Python lines for {size_name} {small} "
+            f"and {lines_large} for {size_name} {large}. Replace the Python loop by array operations "
+            "(slicing, broadcasting, sliding_window_view, tensordot/einsum, matmul)."
         )
 
 
