@@ -1,0 +1,109 @@
+"""Plausible wrong answers to lecture 04's exercises (scheduled sampling in AR generation).
+
+Each passes the visible tests of its exercise and fails a hidden one.
+"""
+
+LECTURE = "04-forecasting"
+
+_EX1_HEAD = '''def ar_generate_scheduled(model, x, start, steps, p_true, rng):
+    x = np.asarray(x, dtype=np.float64)
+    W = model.window
+    if start < W:
+        raise ValueError("start < window")
+    if start + steps > x.shape[0]:
+        raise ValueError("start + steps > len(x)")
+    buf = np.empty(W + steps)
+    buf[:W] = x[start - W:start]
+    y_hat = np.empty(steps)
+    for i in range(steps):
+        y_hat[i] = model.predict(buf[None, i:i + W, None])[0, 0]
+'''
+
+_EX3_CALLS = '''mae_by_step_pure = horizon_mae({model}, x, {start}, H, p_true=0.0, n_runs=1, rng=np.random.default_rng(0))
+mae_by_step_half = horizon_mae({model}, x, {start}, H, p_true=0.5, n_runs={runs}, rng=np.random.default_rng(2015))
+mae_pure = float(mae_by_step_pure.mean())
+mae_half = float(mae_by_step_half.mean())
+'''
+
+WRONG = {
+    "ex1-answer": {
+        # Looks like "the other tail of the uniform": same extremes (p=0 never, p=1 always), other coin flips.
+        "truth iff u > 1 - p_true (inverted threshold)": _EX1_HEAD + '''        u = rng.random()
+        buf[W + i] = x[start + i] if u > 1 - p_true else y_hat[i]
+    return y_hat
+''',
+        # Saves random numbers when the outcome is certain: the rng stream is then out of step.
+        "draws a random number only when 0 < p_true < 1": _EX1_HEAD + '''        if p_true <= 0:
+            use_truth = False
+        elif p_true >= 1:
+            use_truth = True
+        else:
+            use_truth = rng.random() < p_true
+        buf[W + i] = x[start + i] if use_truth else y_hat[i]
+    return y_hat
+''',
+        # "The last fed value is never used", so it skips the last draw: steps - 1 draws.
+        "skips the draw after the last prediction": _EX1_HEAD + '''        if i < steps - 1:
+            buf[W + i] = x[start + i] if rng.random() < p_true else y_hat[i]
+    return y_hat
+''',
+        # One coin for the whole run instead of one per step.
+        "one coin flip for the whole run": '''def ar_generate_scheduled(model, x, start, steps, p_true, rng):
+    x = np.asarray(x, dtype=np.float64)
+    W = model.window
+    if start < W:
+        raise ValueError("start < window")
+    if start + steps > x.shape[0]:
+        raise ValueError("start + steps > len(x)")
+    use_truth = rng.random() < p_true
+    buf = np.empty(W + steps)
+    buf[:W] = x[start - W:start]
+    y_hat = np.empty(steps)
+    for i in range(steps):
+        y_hat[i] = model.predict(buf[None, i:i + W, None])[0, 0]
+        buf[W + i] = x[start + i] if use_truth else y_hat[i]
+    return y_hat
+''',
+        # No check that the truth exists: with p_true=0 it silently runs past the end of x.
+        "no check of start + steps <= len(x)": '''def ar_generate_scheduled(model, x, start, steps, p_true, rng):
+    x = np.asarray(x, dtype=np.float64)
+    W = model.window
+    if start < W:
+        raise ValueError("start < window")
+    buf = list(x[start - W:start])
+    y_hat = []
+    for i in range(steps):
+        y = model.predict(np.array(buf[-W:])[None, :, None])[0, 0]
+        y_hat.append(y)
+        buf.append(x[start + i] if rng.random() < p_true else y)
+    return np.array(y_hat)
+''',
+    },
+    "ex2-answer": {
+        # Signed error truth - prediction: on an increasing series with persistence it equals |error|.
+        "signed error (truth - prediction) instead of |error|": '''def horizon_mae(model, x, start, steps, p_true, n_runs, rng):
+    x = np.asarray(x, dtype=np.float64)
+    truth = x[start:start + steps]
+    errors = [truth - ar_generate_scheduled(model, x, start, steps, p_true, rng) for _ in range(n_runs)]
+    return np.mean(errors, axis=0)
+''',
+        # Root mean square over runs: equal to the mean |error| when all runs agree (p_true = 0 or 1).
+        "root mean square over runs": '''def horizon_mae(model, x, start, steps, p_true, n_runs, rng):
+    x = np.asarray(x, dtype=np.float64)
+    truth = x[start:start + steps]
+    errors = np.array([ar_generate_scheduled(model, x, start, steps, p_true, rng) - truth for _ in range(n_runs)])
+    return np.sqrt(np.mean(errors ** 2, axis=0))
+''',
+        # One run only: n_runs ignored.
+        "ignores n_runs (one run)": '''def horizon_mae(model, x, start, steps, p_true, n_runs, rng):
+    x = np.asarray(x, dtype=np.float64)
+    return np.abs(ar_generate_scheduled(model, x, start, steps, p_true, rng) - x[start:start + steps])
+''',
+    },
+    "ex3-answer": {
+        "uses the linear model lin instead of cnn": _EX3_CALLS.format(model="lin", start="t0", runs=20),
+        # The index of the first test pair (N_train) is not its time (N_train + W).
+        "starts at the first test pair's index N_train, not its time t0": _EX3_CALLS.format(model="cnn", start="N_train", runs=20),
+        "one run at p_true = 0.5": _EX3_CALLS.format(model="cnn", start="t0", runs=1),
+    },
+}
