@@ -1,0 +1,67 @@
+"""Plausible wrong answers to lecture 05 (spectrograms): each passes the visible tests
+of its exercise and fails the hidden ones."""
+
+LECTURE = "05-spectrograms"
+
+WRONG = {
+    "ex1-answer": {
+        "forgets the ReLU between the two layers": '''
+def spectro_cnn_features(S, K1, b1, K2, b2):
+    H1 = conv1d(S, K1, b1)
+    H2 = np.maximum(conv1d(H1, K2, b2), 0)
+    return H2.mean(axis=0)
+''',
+        "forgets the ReLU after the second layer": '''
+def spectro_cnn_features(S, K1, b1, K2, b2):
+    H1 = np.maximum(conv1d(S, K1, b1), 0)
+    return conv1d(H1, K2, b2).mean(axis=0)
+''',
+        "max pooling over time instead of the mean": '''
+def spectro_cnn_features(S, K1, b1, K2, b2):
+    H1 = np.maximum(conv1d(S, K1, b1), 0)
+    H2 = np.maximum(conv1d(H1, K2, b2), 0)
+    return H2.max(axis=0)
+''',
+        "adds the biases after the ReLUs": '''
+def spectro_cnn_features(S, K1, b1, K2, b2):
+    H1 = np.maximum(conv1d(S, K1), 0) + b1
+    H2 = np.maximum(conv1d(H1, K2), 0) + b2
+    return H2.mean(axis=0)
+''',
+    },
+    "ex2-answer": {
+        "predicts from the position of the row: the visible labels alternate 0, 1, 0, 1": '''
+def predict_classes(train_feats, train_labels, test_feats):
+    return np.arange(len(test_feats)) % 2
+''',
+        "nearest class mean without standardizing: a feature on a large scale dominates": '''
+def predict_classes(train_feats, train_labels, test_feats):
+    train_feats, test_feats = np.asarray(train_feats, float), np.asarray(test_feats, float)
+    labels = np.asarray(train_labels)
+    centroids = np.stack([train_feats[labels == k].mean(axis=0) for k in (0, 1)])
+    dist = ((test_feats[:, None, :] - centroids[None]) ** 2).sum(axis=-1)
+    return dist.argmin(axis=1)
+''',
+        "standardizes the test rows with the test set's own mean and std": '''
+def predict_classes(train_feats, train_labels, test_feats):
+    train_feats, test_feats = np.asarray(train_feats, float), np.asarray(test_feats, float)
+    labels = np.asarray(train_labels)
+    std_train, std_test = train_feats.std(axis=0), test_feats.std(axis=0)
+    Z_train = (train_feats - train_feats.mean(axis=0)) / np.where(std_train > 0, std_train, 1.0)
+    Z_test = (test_feats - test_feats.mean(axis=0)) / np.where(std_test > 0, std_test, 1.0)
+    centroids = np.stack([Z_train[labels == k].mean(axis=0) for k in (0, 1)])
+    dist = ((Z_test[:, None, :] - centroids[None]) ** 2).sum(axis=-1)
+    return dist.argmin(axis=1)
+''',
+        "divides by the training std without guarding a constant feature (0 / 0)": '''
+def predict_classes(train_feats, train_labels, test_feats):
+    train_feats, test_feats = np.asarray(train_feats, float), np.asarray(test_feats, float)
+    labels = np.asarray(train_labels)
+    mean, std = train_feats.mean(axis=0), train_feats.std(axis=0)
+    Z_train, Z_test = (train_feats - mean) / std, (test_feats - mean) / std
+    centroids = np.stack([Z_train[labels == k].mean(axis=0) for k in (0, 1)])
+    dist = ((Z_test[:, None, :] - centroids[None]) ** 2).sum(axis=-1)
+    return dist.argmin(axis=1)
+''',
+    },
+}
