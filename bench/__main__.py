@@ -79,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         rows = module.run(quick=args.quick)
         formatter = getattr(module, "format_table", None)
-        tables.append(formatter(rows) if formatter else table(module.TITLE, rows))
+        text = formatter(rows) if formatter else table(module.TITLE, rows)
+        notes = getattr(module, "notes", None)
+        if notes:
+            text += "\n\n" + "\n".join(f"- {note}" for note in notes())
+        tables.append(text)
     block = "\n\n".join(tables + [machine_line()])
     print(block)
     if args.update_readme:
