@@ -4,6 +4,7 @@ SHELL := /bin/bash
 #   make test    set up, then run the whole test suite (what CI runs)
 #   make bench   set up, then run the benchmarks and write their table into README.md
 #   make release regenerate the student notebooks (notebooks/) from the masters (solutions/)
+#   make grade   grade autograder/examples (or SUBMISSIONS=dir) into build/grades/
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +18,7 @@ PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
 TORCH_STAMP := $(VENV)/.torch-stamp
 TORCH_REQ   := torch==2.13.0+cpu
 
-.PHONY: setup lab test bench release clean
+.PHONY: setup lab test bench release grade clean
 
 setup: $(STAMP)
 
@@ -45,3 +46,9 @@ clean:
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release
+
+# Grade a folder of submissions; with no arguments, the bundled examples.
+SUBMISSIONS ?= autograder/examples
+GRADE_ARGS  ?= --timeout 20
+grade: $(STAMP)
+	$(BIN)/python -m autograder grade $(SUBMISSIONS) $(GRADE_ARGS)

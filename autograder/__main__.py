@@ -2,14 +2,18 @@
 
     python -m autograder release            regenerate notebooks/ from solutions/
     python -m autograder release --check    fail (exit 1) when notebooks/ is out of date
+    python -m autograder grade SUBMISSIONS  grade a folder of submissions (see --help)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from . import release
+from .course import BUILD
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -28,12 +32,36 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from .execute import Limits
+    from .grade import Settings, grade
+
+    settings = Settings(
+        submissions=args.submissions, out=args.out, course_dir=args.course_dir, workers=args.workers,
+        limits=Limits(cell_timeout_s=args.timeout, memory_mb=args.memory_mb), force=args.force,
+        db_url=args.db_url, progress=not args.no_progress,
+    )
+    return grade(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description="Release and grade the course's notebooks.")
     commands = parser.add_subparsers(dest="command", required=True)
     rel = commands.add_parser("release", help="generate the student notebooks in notebooks/ from solutions/")
     rel.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 when they differ")
     rel.set_defaults(func=_release)
+    gr = commands.add_parser("grade", help="grade a folder of submissions with nbgrader, in parallel",
+                             description="Grade SUBMISSIONS: one folder or .zip per student (or an nbgrader submitted/ tree).")
+    gr.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    gr.add_argument("--out", type=Path, default=BUILD / "grades", help="where grades.csv, feedback/ and report.html go (default: build/grades)")
+    gr.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="notebooks graded at once (default: the machine's cores)")
+    gr.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default: 60)")
+    gr.add_argument("--memory-mb", type=int, default=2048, help="address-space limit of each grading kernel (default: 2048)")
+    gr.add_argument("--course-dir", type=Path, default=BUILD / "course", help="the nbgrader course workspace kept between runs (default: build/course)")
+    gr.add_argument("--db-url", default=None, help="gradebook database URL (default: sqlite in the course workspace)")
+    gr.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
+    gr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    gr.set_defaults(func=_grade)
     args = parser.parse_args(argv)
     return args.func(args)
 

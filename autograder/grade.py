@@ -1,0 +1,295 @@
+"""``python -m autograder grade``: grade a folder of submissions, in parallel, repeatably.
+
+The flow, per (student, lecture):
+
+    found (submissions.py) -> checked (integrity.py) -> sanitized (record.py, main process)
+      -> executed in a worker process (execute.py: fresh kernel, limits, hidden parts kept apart)
+      -> recorded in the gradebook (record.py, main process: the only writer)
+      -> grades.csv, feedback/<student>.html, report.html (report.py, feedback.py)
+
+Re-running is idempotent: a (student, lecture) whose submission, master and grading
+settings are unchanged keeps its recorded result, unless ``--force``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import integrity, record
+from .execute import GRADED, Executed, Limits, execute_notebook
+from .submissions import Found, find_submissions, fingerprint
+from .workspace import CourseWorkspace
+
+GRADER_VERSION = "1"
+MISSING = "missing"
+INVALID = "invalid notebook"
+TAMPERED = "tampered"
+GRADER_ERROR = "grader error"
+STATUSES = (GRADED, MISSING, INVALID, "timeout", "kernel died", TAMPERED, GRADER_ERROR)
+
+
+@dataclass
+class Outcome:
+    """The result of one (student, lecture): what the report and grades.csv show."""
+
+    student: str
+    lecture: str
+    status: str
+    score: float = 0.0
+    max_score: float = 0.0
+    needs_manual_grade: bool = False
+    details: list[str] = field(default_factory=list)
+    origin: str = ""
+    digest: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    lecture: str
+    notebook_json: str
+    workdir: str
+    limits: Limits
+
+
+def run_job(job: Job) -> tuple[str, str, str, list[str]]:
+    """Worker entry point: execute one sanitized notebook; returns (status, executed JSON, details)."""
+    nb = nbformat.reads(job.notebook_json, as_version=4)
+    workdir = Path(job.workdir)
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    executed: Executed = execute_notebook(nb, workdir, job.limits)
+    return job.student, job.lecture, executed.status, nbformat.writes(executed.nb), executed.details
+
+
+@dataclass
+class Settings:
+    submissions: Path
+    out: Path
+    course_dir: Path
+    workers: int
+    limits: Limits
+    force: bool = False
+    db_url: str | None = None
+    progress: bool = True
+
+
+class Grader:
+    """One grading run over a folder of submissions."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.course = CourseWorkspace(settings.course_dir, db_url=settings.db_url)
+        self.state_path = self.course.root / "grading-state.json"
+        self.outcomes: dict[tuple[str, str], Outcome] = {}
+        self.skipped: list[str] = []
+        self.current_students: set[str] = set()
+        self.jobs_run = 0
+
+    # -- state -----------------------------------------------------------------
+    def _load_state(self) -> dict[str, dict]:
+        if self.state_path.exists():
+            try:
+                return json.loads(self.state_path.read_text())
+            except ValueError:
+                return {}
+        return {}
+
+    def _save_state(self) -> None:
+        data = {f"{o.student}/{o.lecture}": asdict(o) for o in self.outcomes.values()}
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(tmp, self.state_path)
+
+    def _digest(self, found: Found) -> str:
+        limits = self.settings.limits
+        return "|".join([GRADER_VERSION, found.sha256, self.course.master_digest(found.lecture),
+                         f"{limits.cell_timeout_s}/{limits.memory_mb}/{limits.output_bytes}/{limits.sandbox}"])
+
+    # -- the run ---------------------------------------------------------------
+    def run(self) -> dict[tuple[str, str], Outcome]:
+        with warnings.catch_warnings():
+            # nbgrader's gradebook trips SQLAlchemy's autoflush warnings; they are not ours to fix
+            warnings.filterwarnings("ignore", module="sqlalchemy")
+            warnings.filterwarnings("ignore", message=".*not in session.*")
+            return self._run()
+
+    def _run(self) -> dict[tuple[str, str], Outcome]:
+        released = self.course.prepare()
+        fingerprints = {lecture: fingerprint(nbformat.writes(nb).encode()) for lecture, nb in released.items()}
+        found, self.skipped = find_submissions(self.settings.submissions, self.course.lectures, fingerprints)
+        self.current_students = {item.student for item in found}
+        previous = self._load_state()
+        for key, data in previous.items():
+            outcome = Outcome(**data)
+            self.outcomes[(outcome.student, outcome.lecture)] = outcome
+        jobs: list[Job] = []
+        for item in found:
+            key = (item.student, item.lecture)
+            digest = self._digest(item)
+            old = self.outcomes.get(key)
+            if old and old.digest == digest and old.status != GRADER_ERROR and not self.settings.force:
+                continue
+            job = self._prepare(item, released[item.lecture], digest)
+            if job is not None:
+                jobs.append(job)
+        self._save_state()
+        self.jobs_run = len(jobs)
+        self._execute(jobs)
+        self._save_state()
+        return self.outcomes
+
+    def _prepare(self, item: Found, released, digest: str) -> Job | None:
+        """Check and stage one submission; return its execution job, or None when there is nothing to run."""
+        base = Outcome(item.student, item.lecture, MISSING, origin=item.origin, digest=digest, details=list(item.notes))
+        if item.content is None:
+            base.max_score = _max_score(released)
+            self.outcomes[(item.student, item.lecture)] = base
+            return None
+        submitted = self.course.path("submitted", item.student, item.lecture)
+        submitted.parent.mkdir(parents=True, exist_ok=True)
+        submitted.write_bytes(item.content)
+        try:
+            nb = integrity.load(item.content)
+        except integrity.InvalidNotebook as exc:
+            score = record.record_zero(self.course, item.student, item.lecture)
+            base.status, base.score, base.max_score = INVALID, score.score, score.max_score
+            base.details.append(str(exc))
+            self.outcomes[(item.student, item.lecture)] = base
+            return None
+        problems = integrity.tampering(nb, released)
+        base.details.extend(problems)
+        base.status = TAMPERED if problems else GRADED
+        self.outcomes[(item.student, item.lecture)] = base
+        sanitized = record.sanitize(self.course, item.student, item.lecture, nb)
+        workdir = self.course.root / "work" / item.student / item.lecture
+        return Job(item.student, item.lecture, nbformat.writes(sanitized), str(workdir), self.settings.limits)
+
+    def _execute(self, jobs: list[Job]) -> None:
+        if not jobs:
+            return
+        bar = _progress(len(jobs), self.settings.progress)
+        if self.settings.workers <= 1:
+            for job in jobs:
+                self._finish(job, lambda job=job: run_job(job))
+                bar.update(1)
+        else:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context) as pool:
+                futures = {pool.submit(run_job, job): job for job in jobs}
+                for future in as_completed(futures):
+                    self._finish(futures[future], future.result)
+                    bar.update(1)
+        bar.close()
+
+    def _finish(self, job: Job, get_result) -> None:
+        outcome = self.outcomes[(job.student, job.lecture)]
+        try:
+            _, _, status, executed_json, details = get_result()
+            score = record.record(self.course, job.student, job.lecture, nbformat.reads(executed_json, as_version=4))
+        except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
+            outcome.status = GRADER_ERROR
+            outcome.details.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
+            self._save_state()
+            return
+        if status != GRADED:
+            outcome.status = status
+        outcome.details.extend(details)
+        outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
+        self._save_state()
+
+
+def _max_score(nb) -> float:
+    return float(sum(c.metadata.get("nbgrader", {}).get("points", 0) or 0 for c in nb.cells
+                     if c.metadata.get("nbgrader", {}).get("grade")))
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="grading", unit="notebook", file=sys.stderr)
+
+
+def cell_grades(course: CourseWorkspace, keys) -> dict[tuple[str, str], dict[str, tuple[float | None, float, bool]]]:
+    """Per (student, lecture) with a submission in the gradebook: grade_id -> (score, max, needs manual)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    result = {}
+    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
+        for student, lecture in keys:
+            try:
+                notebook = gb.find_submission_notebook(lecture, lecture, student)
+            except MissingEntry:
+                continue
+            result[(student, lecture)] = {
+                g.name: (None if g.score is None else float(g.score), float(g.max_score), bool(g.needs_manual_grade))
+                for g in notebook.grades
+            }
+    return result
+
+
+def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
+    """grades.csv, feedback/<student>.html and report.html for the given (student, lecture) keys."""
+    from . import feedback, report
+
+    out = grader.settings.out
+    outcomes = [grader.outcomes[k] for k in keys]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        grades = cell_grades(grader.course, keys)
+    report.write_csv(out / "grades.csv", outcomes)
+    by_student: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_student.setdefault(outcome.student, []).append(outcome)
+    for student, mine in by_student.items():
+        mine.sort(key=lambda o: o.lecture)
+        sections = []
+        for o in mine:
+            nb = None
+            if o.status not in (MISSING, INVALID, GRADER_ERROR):
+                nb = feedback.read_autograded(grader.course.path("autograded", student, o.lecture))
+            sections.append(feedback.render_lecture(o.lecture, o, nb, grades.get((student, o.lecture), {})))
+        feedback.write_student_page(out / "feedback" / f"{student}.html", student, sections,
+                                    sum(o.score for o in mine), sum(o.max_score for o in mine))
+    notes = list(grader.skipped)
+    if grader.settings.limits.sandbox == "none":
+        notes.append("student code ran without a sandbox (resource limits only)")
+    report.write_class_report(out / "report.html", outcomes, grades, grader.course.lectures, notes)
+    return outcomes
+
+
+def grade(settings: Settings) -> int:
+    """Run a grading session end to end; print the summary; return the exit code."""
+    from . import report
+
+    grader = Grader(settings)
+    grader.run()
+    found_keys = sorted({k for k in grader.outcomes if k[0] in grader.current_students})
+    outcomes = write_outputs(grader, found_keys)
+    print(report.terminal_table(outcomes, grader.course.lectures))
+    for note in grader.skipped:
+        print(f"skipped: {note}")
+    print(f"\ngrades: {settings.out / 'grades.csv'}\nfeedback: {settings.out / 'feedback'}/<student>.html\n"
+          f"class report: {settings.out / 'report.html'}\ngradebook: {grader.course.db_url}")
+    return 1 if any(o.status == GRADER_ERROR for o in outcomes) else 0

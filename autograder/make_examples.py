@@ -1,0 +1,162 @@
+"""Generate the example submissions in autograder/examples/ from solutions/ and notebooks/.
+
+    python -m autograder.make_examples            write them
+    python -m autograder.make_examples --check    exit 1 when they are out of date
+
+Students (each a folder of notebooks, one a .zip as learning platforms export them):
+- ``ada``: every exercise solved with the reference answers (full marks but the written parts);
+- ``ben``: partial: in each lecture the first exercise solved, the others given a plausible
+  wrong answer from tests/wrong_answers (passes the visible tests, fails hidden ones);
+  the last lecture not handed in;
+- ``cleo``: the unchanged release, handed in as ``cleo.zip``;
+- ``dan``: broken in every way the grader must survive, one per lecture: invalid JSON, an
+  nbformat 3 file, a renamed file with an edited and a deleted test cell, a kernel that kills
+  itself (``os._exit``), an exception at import, an infinite loop, and ``sys.exit()``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from .course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.MULTILINE)
+
+
+def _answers(master: NotebookNode) -> dict[str, str]:
+    """grade_id -> the reference answer as a student would type it (markers removed)."""
+    return {c.metadata["nbgrader"]["grade_id"]: MARKER.sub("", c.source)
+            for c in master.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+
+def _answer_ids(nb: NotebookNode) -> list[str]:
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"]
+
+
+def _fill(release: NotebookNode, answers: dict[str, str]) -> NotebookNode:
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def _wrong_answers() -> dict[str, dict[str, dict[str, str]]]:
+    sys.path.insert(0, str(ROOT))
+    from tests.wrong_answers import WRONG_ANSWERS
+
+    return WRONG_ANSWERS
+
+
+def _text(nb: NotebookNode) -> bytes:
+    return nbformat.writes(nb).encode()
+
+
+def build() -> dict[str, bytes]:
+    """Relative path under examples/ -> file content."""
+    files: dict[str, bytes] = {}
+    wrong = _wrong_answers()
+    lectures = lecture_ids()
+    releases = {lec: nbformat.read(NOTEBOOKS / f"{lec}.ipynb", as_version=4) for lec in lectures}
+    masters = {lec: nbformat.read(SOLUTIONS / f"{lec}.ipynb", as_version=4) for lec in lectures}
+    cleo = io.BytesIO()
+    with zipfile.ZipFile(cleo, "w") as zf:
+        for lec in lectures:
+            info = zipfile.ZipInfo(f"cleo/{lec}.ipynb", date_time=(2026, 1, 1, 0, 0, 0))
+            zf.writestr(info, _text(releases[lec]))
+    files["cleo.zip"] = cleo.getvalue()
+    for lec in lectures:
+        answers = _answers(masters[lec])
+        files[f"ada/{lec}.ipynb"] = _text(_fill(releases[lec], answers))
+        if lec == lectures[-1]:
+            continue  # ben did not hand in the last lecture
+        partial = dict(answers)
+        for grade_id in _answer_ids(releases[lec])[1:]:
+            options = wrong.get(lec, {}).get(grade_id)
+            if options:
+                partial[grade_id] = next(iter(options.values()))
+        files[f"ben/{lec}.ipynb"] = _text(_fill(releases[lec], partial))
+    files.update(_dan(lectures, releases, masters))
+    return files
+
+
+def _dan(lectures, releases, masters) -> dict[str, bytes]:
+    """One broken submission per way of breaking (lectures beyond the list are left missing)."""
+    files = {}
+    solved = {lec: _fill(releases[lec], _answers(masters[lec])) for lec in lectures}
+    first_answer = {lec: _answer_ids(releases[lec])[0] for lec in lectures}
+
+    def with_first_answer(lec: str, code: str) -> bytes:
+        nb = copy.deepcopy(solved[lec])
+        for cell in nb.cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == first_answer[lec]:
+                cell.source = code
+        return _text(nb)
+
+    l1, l2, l3, l4, l5, l6, l7 = lectures[:7]
+    files[f"dan/{l1}.ipynb"] = b'{"cells": [ this is not JSON'
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
+    files[f"dan/{l2}.ipynb"] = json.dumps(v3).encode()
+    tampered = copy.deepcopy(solved[l3])
+    tests = [c for c in tampered.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+    tests[0].source = "# tests edited by the student\npass"
+    tampered.cells.remove(tests[1])
+    files[f"dan/{l3} (1).ipynb"] = _text(tampered)  # renamed and tampered
+    files[f"dan/{l4}.ipynb"] = with_first_answer(l4, "import os\nos._exit(1)")
+    files[f"dan/{l5}.ipynb"] = with_first_answer(l5, "import no_such_module_for_grading")
+    files[f"dan/{l6}.ipynb"] = with_first_answer(l6, "while True:\n    pass")
+    files[f"dan/{l7}.ipynb"] = with_first_answer(l7, "import sys\nsys.exit('giving up')")
+    return files
+
+
+def write(files: dict[str, bytes]) -> None:
+    for stale in sorted(EXAMPLES.rglob("*"), reverse=True):
+        rel = stale.relative_to(EXAMPLES).as_posix()
+        if stale.is_file() and rel not in files and rel != "README.md":
+            stale.unlink()
+        elif stale.is_dir() and not any(stale.iterdir()):
+            stale.rmdir()
+    for rel, content in files.items():
+        path = EXAMPLES / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != content:
+            path.write_bytes(content)
+
+
+def differences(files: dict[str, bytes]) -> list[str]:
+    present = {p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*") if p.is_file() and p.name != "README.md"}
+    problems = [f"examples/{rel} is not generated" for rel in sorted(present - files.keys())]
+    problems += [f"examples/{rel} is missing or out of date" for rel, content in sorted(files.items())
+                 if not (EXAMPLES / rel).exists() or (EXAMPLES / rel).read_bytes() != content]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.make_examples", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args(argv)
+    files = build()
+    if args.check:
+        problems = differences(files)
+        print("\n".join(problems) or "examples are up to date")
+        return 1 if problems else 0
+    write(files)
+    print(f"wrote {len(files)} files under {EXAMPLES.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

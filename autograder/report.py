@@ -1,0 +1,155 @@
+"""What a grading run writes: grades.csv, the class report (HTML with plots), the terminal table.
+
+grades.csv has one row per student and notebook, then one ``total`` row per student:
+
+    student, notebook, status, score, max_score, needs_manual_grade, details, source
+
+``status`` is one of graded, missing, invalid notebook, timeout, kernel died, tampered,
+grader error; ``score`` includes manual grades entered in the gradebook; ``details`` says
+why (joined with " | "); ``source`` is the file that was graded.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from collections import Counter, defaultdict
+from pathlib import Path
+
+CSV_COLUMNS = ["student", "notebook", "status", "score", "max_score", "needs_manual_grade", "details", "source"]
+SHORT = {"graded": "", "missing": "missing", "invalid notebook": "invalid", "timeout": "timeout",
+         "kernel died": "died", "tampered": "tampered", "grader error": "ERROR"}
+
+
+def write_csv(path: Path, outcomes: list) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    by_student = defaultdict(list)
+    for o in outcomes:
+        by_student[o.student].append(o)
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(CSV_COLUMNS)
+        for student in sorted(by_student):
+            rows = sorted(by_student[student], key=lambda o: o.lecture)
+            for o in rows:
+                writer.writerow([o.student, o.lecture, o.status, f"{o.score:g}", f"{o.max_score:g}",
+                                 str(o.needs_manual_grade).lower(), " | ".join(o.details), o.origin])
+            statuses = Counter(o.status for o in rows)
+            summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+            writer.writerow([student, "total", summary, f"{sum(o.score for o in rows):g}",
+                             f"{sum(o.max_score for o in rows):g}", str(any(o.needs_manual_grade for o in rows)).lower(), "", ""])
+
+
+def terminal_table(outcomes: list, lectures: list[str]) -> str:
+    """Students x lectures: the score, or the status when it is not a plain grade."""
+    table = defaultdict(dict)
+    for o in outcomes:
+        mark = f"{o.score:g}/{o.max_score:g}" + ("*" if o.needs_manual_grade else "")
+        if SHORT.get(o.status):
+            mark = SHORT[o.status] if o.status in ("missing", "invalid notebook", "grader error") else f"{mark} {SHORT[o.status]}"
+        table[o.student][o.lecture] = mark
+    headers = ["student"] + [lecture[:2] for lecture in lectures] + ["total"]
+    rows = []
+    for student in sorted(table):
+        mine = [o for o in outcomes if o.student == student]
+        total = f"{sum(o.score for o in mine):g}/{sum(o.max_score for o in mine):g}"
+        rows.append([student] + [table[student].get(lecture, "") for lecture in lectures] + [total])
+    widths = [max(len(str(r[i])) for r in [headers] + rows) for i in range(len(headers))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(headers, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    counts = Counter(o.status for o in outcomes)
+    lines.append("")
+    if any(o.needs_manual_grade for o in outcomes):
+        lines.append("* written answers wait for manual grading (nbgrader formgrader on the course workspace)")
+    lines.append("statuses: " + ", ".join(f"{s} {counts[s]}" for s in sorted(counts)))
+    return "\n".join(lines)
+
+
+def _exercise(grade_id: str) -> str:
+    return grade_id.split("-")[0]
+
+
+def _plot_png(cell_scores: dict[str, dict[str, list[float]]]) -> str:
+    """Per lecture, the distribution of each exercise's score fraction (0 to 1) over students."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    lectures = sorted(cell_scores)
+    if not lectures:
+        return ""
+    columns = min(4, len(lectures))
+    rows = -(-len(lectures) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.0 * columns, 2.8 * rows), sharey=True, squeeze=False)
+    rng = np.random.default_rng(0)  # jitter only
+    for ax in axes.flat[len(lectures):]:
+        ax.set_visible(False)
+    for ax, lecture in zip(axes.flat, lectures):
+        exercises = sorted(cell_scores[lecture])
+        for x, exercise in enumerate(exercises):
+            values = np.asarray(cell_scores[lecture][exercise])
+            ax.scatter(x + rng.uniform(-0.15, 0.15, size=values.size), values, s=12, alpha=0.6)
+            ax.hlines(values.mean(), x - 0.3, x + 0.3, color="black")
+        ax.set_xticks(range(len(exercises)), exercises)
+        ax.set_title(lecture, fontsize=9)
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_xlabel("exercise")
+    for row in axes:
+        row[0].set_ylabel("score / max points")
+    fig.suptitle("Score distribution per exercise (each dot a student, bar the mean; written answers once graded)")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str], dict[str, tuple[float | None, float, bool]]],
+                       lectures: list[str], notes: list[str]) -> None:
+    """HTML class report: statuses per lecture, mean scores, the per-exercise distribution plot."""
+    cell_scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for (student, lecture), cells in grades.items():
+        per_exercise: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for grade_id, (score, max_score, pending) in cells.items():
+            if pending:  # a written answer the instructor has not graded yet
+                continue
+            per_exercise[_exercise(grade_id)][0] += score or 0.0
+            per_exercise[_exercise(grade_id)][1] += max_score
+        for exercise, (score, max_score) in per_exercise.items():
+            if max_score:
+                cell_scores[lecture][exercise].append(score / max_score)
+    png = _plot_png({k: dict(v) for k, v in cell_scores.items()})
+    statuses = sorted({o.status for o in outcomes})
+    rows = []
+    for lecture in lectures:
+        mine = [o for o in outcomes if o.lecture == lecture]
+        counts = Counter(o.status for o in mine)
+        graded = [o for o in mine if o.status not in ("missing",)]
+        mean = sum(o.score for o in graded) / len(graded) if graded else 0.0
+        max_score = max((o.max_score for o in mine), default=0.0)
+        rows.append("<tr><td>" + html.escape(lecture) + "</td>" + "".join(f"<td>{counts.get(s, 0)}</td>" for s in statuses)
+                    + f"<td>{mean:.2f} / {max_score:g}</td></tr>")
+    problems = [o for o in outcomes if o.status not in ("graded",)]
+    problem_rows = "".join(
+        f"<tr><td>{html.escape(o.student)}</td><td>{html.escape(o.lecture)}</td><td>{html.escape(o.status)}</td>"
+        f"<td>{html.escape(' | '.join(o.details))}</td></tr>" for o in sorted(problems, key=lambda o: (o.student, o.lecture)))
+    note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    students = len({o.student for o in outcomes})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>Class report</title><style>"
+        "body{font-family:system-ui,sans-serif;max-width:75rem;margin:2rem auto;padding:0 1rem}"
+        "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem}</style></head><body>"
+        f"<h1>Class report: {students} students, {len(lectures)} notebooks</h1>"
+        + (f"<ul>{note_items}</ul>" if note_items else "")
+        + "<h2>Statuses and mean scores per notebook</h2><table><tr><th>notebook</th>"
+        + "".join(f"<th>{html.escape(s)}</th>" for s in statuses) + "<th>mean score (handed in)</th></tr>" + "".join(rows) + "</table>"
+        + (f'<h2>Scores per exercise</h2><img alt="score distribution per exercise" style="max-width:100%" src="data:image/png;base64,{png}">' if png else "")
+        + "<h2>Submissions that need a look</h2><table><tr><th>student</th><th>notebook</th><th>status</th><th>details</th></tr>"
+        + problem_rows + "</table></body></html>"
+    )

@@ -1,0 +1,91 @@
+"""The nbgrader course workspace that grading keeps between runs (default ``build/course``).
+
+    build/course/
+      nbgrader_config.py       so `nbgrader formgrader` etc. work on it as they are
+      gradebook.db             the gradebook: assignments, students, scores, manual grades
+      source/<lecture>/        copies of the masters in solutions/
+      release/<lecture>/       nbgrader's student versions (the reference for tamper checks)
+      submitted/<student>/<lecture>/   the notebooks as handed in
+      autograded/<student>/<lecture>/  executed and scored notebooks (instructor's eyes only)
+      work/<student>/<lecture>/        each grading kernel's working directory
+      grading-state.json       what was graded from which inputs (for idempotent re-runs)
+
+Only the main process of a grading run writes to the gradebook (SQLite takes one writer
+at a time); the workers never open it. The database URL is nbgrader's, so a server
+database can replace the SQLite file (``--db-url``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from .course import SOLUTIONS, lecture_ids, nbgrader_config, put_interpreter_scripts_on_path
+
+
+class WorkspaceError(RuntimeError):
+    """The course workspace could not be prepared (nbgrader refused a step)."""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class CourseWorkspace:
+    """An nbgrader course directory with its gradebook, kept up to date with ``solutions/``."""
+
+    def __init__(self, root: Path, *, db_url: str | None = None, solutions: Path = SOLUTIONS):
+        self.root = Path(root).resolve()
+        self.solutions = solutions
+        self.config = nbgrader_config(self.root)
+        if db_url:
+            self.config.CourseDirectory.db_url = db_url
+        self.db_url: str = self.config.CourseDirectory.db_url
+        self.lectures = lecture_ids(solutions)
+
+    def path(self, kind: str, student: str | None, lecture: str) -> Path:
+        """``<root>/<kind>/[<student>/]<lecture>/<lecture>.ipynb``."""
+        parts = [kind] + ([student] if student else []) + [lecture, f"{lecture}.ipynb"]
+        return self.root.joinpath(*parts)
+
+    def master_digest(self, lecture: str) -> str:
+        return sha256(self.solutions / f"{lecture}.ipynb")
+
+    def prepare(self) -> dict[str, NotebookNode]:
+        """Copy changed masters into source/, (re)generate their release; return the releases."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        put_interpreter_scripts_on_path()
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "nbgrader_config.py").write_text(self._config_file())
+        stale = []
+        for lecture in self.lectures:
+            master = self.solutions / f"{lecture}.ipynb"
+            source = self.path("source", None, lecture)
+            released = self.path("release", None, lecture)
+            if not source.exists() or source.read_bytes() != master.read_bytes() or not released.exists():
+                source.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(master, source)
+                stale.append(lecture)
+        if stale:
+            api = NbGraderAPI(CourseDirectory(config=self.config), config=self.config)
+            for lecture in stale:
+                outcome = api.generate_assignment(lecture, force=True, create=True)
+                if not outcome["success"]:
+                    raise WorkspaceError(f"nbgrader generate_assignment {lecture} failed:\n{outcome.get('error') or outcome.get('log')}")
+        return {lecture: nbformat.read(self.path("release", None, lecture), as_version=4) for lecture in self.lectures}
+
+    def _config_file(self) -> str:
+        return (
+            "# Written by `python -m autograder grade`: nbgrader's settings for this workspace.\n"
+            "c = get_config()  # noqa: F821\n"
+            f"c.CourseDirectory.course_id = {self.config.CourseDirectory.course_id!r}\n"
+            f"c.CourseDirectory.root = {str(self.root)!r}\n"
+            f"c.CourseDirectory.db_url = {self.db_url!r}\n"
+            f"c.ClearSolutions.code_stub = {dict(self.config.ClearSolutions.code_stub)!r}\n"
+        )

@@ -1,0 +1,195 @@
+"""End to end: grade the example submissions (autograder/examples/) and check every outcome.
+
+One serial run and one parallel run of the whole class; they must agree. Then a re-run
+grades nothing, and a resubmission is regraded alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from autograder import make_examples
+from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
+from autograder.execute import Limits, split_test_source
+from autograder.grade import Grader, Settings, write_outputs
+
+LECTURES = lecture_ids()
+TIMEOUT_S = 10
+
+
+def _test_points(lecture: str) -> dict[str, float]:
+    """grade_id -> points of each autograded test cell of a lecture (from the master)."""
+    nb = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"]) for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")}
+
+
+def _max_points(lecture: str) -> float:
+    nb = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
+    return float(sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")))
+
+
+def _settings(tmp, submissions, workers) -> Settings:
+    return Settings(submissions=submissions, out=tmp / "out", course_dir=tmp / "course", workers=workers,
+                    limits=Limits(cell_timeout_s=TIMEOUT_S), progress=False)
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    for rel, content in make_examples.build().items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory, submissions):
+    tmp = tmp_path_factory.mktemp("serial")
+    grader = Grader(_settings(tmp, submissions, workers=1))
+    outcomes = grader.run()
+    keys = sorted(outcomes)
+    write_outputs(grader, keys)
+    return grader, {k: outcomes[k] for k in keys}
+
+
+def test_examples_are_generated_from_the_current_notebooks():
+    assert make_examples.differences(make_examples.build()) == [], "run `python -m autograder.make_examples`"
+
+
+def test_perfect_student_gets_every_autograded_point(serial):
+    _, outcomes = serial
+    for lecture in LECTURES:
+        o = outcomes[("ada", lecture)]
+        assert (o.status, o.score) == ("graded", sum(_test_points(lecture).values())), (lecture, o)
+        assert o.max_score == _max_points(lecture)
+        assert o.needs_manual_grade, f"{lecture}: written answers wait for the instructor"
+
+
+def test_unchanged_release_scores_zero(serial):
+    _, outcomes = serial
+    for lecture in LECTURES:
+        o = outcomes[("cleo", lecture)]
+        assert (o.status, o.score, o.max_score) == ("graded", 0.0, _max_points(lecture)), (lecture, o)
+        assert "cleo.zip" in o.origin
+
+
+def test_partial_student_loses_points_on_the_wrong_answers(serial):
+    _, outcomes = serial
+    for lecture in LECTURES[:-1]:
+        o = outcomes[("ben", lecture)]
+        full = sum(_test_points(lecture).values())
+        assert o.status == "graded" and 0 < o.score < full, (lecture, o)
+    missing = outcomes[("ben", LECTURES[-1])]
+    assert (missing.status, missing.score, missing.max_score) == ("missing", 0.0, _max_points(LECTURES[-1]))
+
+
+def test_broken_submissions_get_their_status(serial):
+    _, outcomes = serial
+    l1, l2, l3, l4, l5, l6, l7 = LECTURES
+    full = {lec: sum(_test_points(lec).values()) for lec in LECTURES}
+    assert (outcomes[("dan", l1)].status, outcomes[("dan", l1)].score) == ("invalid notebook", 0.0)
+    assert "not valid JSON" in " ".join(outcomes[("dan", l1)].details)
+    assert (outcomes[("dan", l2)].status, outcomes[("dan", l2)].score) == ("invalid notebook", 0.0)
+    assert "nbformat 3" in " ".join(outcomes[("dan", l2)].details)
+    tampered = outcomes[("dan", l3)]
+    assert tampered.status == "tampered" and tampered.score == full[l3], "tests restored from the gradebook, answers right"
+    text = " ".join(tampered.details)
+    assert "renamed" in text and "edited locked cell" in text and "deleted cell" in text
+    died = outcomes[("dan", l4)]
+    assert (died.status, died.score) == ("kernel died", 0.0), died
+    assert 0 < outcomes[("dan", l5)].score < full[l5] and outcomes[("dan", l5)].status == "graded"
+    looping = outcomes[("dan", l6)]
+    assert looping.status == "timeout" and 0 < looping.score < full[l6], looping
+    exited = outcomes[("dan", l7)]
+    assert exited.status == "graded" and 0 < exited.score < full[l7], exited
+
+
+def test_parallel_run_gives_the_same_grades(tmp_path, submissions, serial):
+    _, expected = serial
+    grader = Grader(_settings(tmp_path, submissions, workers=2))
+    outcomes = grader.run()
+    assert {k: (o.status, o.score, o.max_score) for k, o in outcomes.items()} == {
+        k: (o.status, o.score, o.max_score) for k, o in expected.items()}
+
+
+def test_rerun_changes_nothing_and_resubmission_is_regraded(tmp_path, submissions, serial):
+    serial_grader, expected = serial
+    folder = tmp_path / "submissions"
+    shutil.copytree(submissions, folder)
+    course = tmp_path / "course"
+    shutil.copytree(serial_grader.course.root, course)
+    settings = Settings(submissions=folder, out=tmp_path / "out", course_dir=course, workers=1,
+                        limits=Limits(cell_timeout_s=TIMEOUT_S), progress=False)
+    again = Grader(settings)
+    again.run()
+    assert again.jobs_run == 0
+    assert {k: (o.status, o.score) for k, o in again.outcomes.items()} == {k: (o.status, o.score) for k, o in expected.items()}
+
+    lecture = LECTURES[1]
+    shutil.copyfile(folder / "ada" / f"{lecture}.ipynb", folder / "ben" / f"{lecture}.ipynb")
+    resubmitted = Grader(settings)
+    resubmitted.run()
+    assert resubmitted.jobs_run == 1
+    assert resubmitted.outcomes[("ben", lecture)].score == expected[("ada", lecture)].score
+    assert resubmitted.outcomes[("ben", LECTURES[0])].score == expected[("ben", LECTURES[0])].score
+
+
+def test_grades_csv(serial):
+    grader, outcomes = serial
+    with (grader.settings.out / "grades.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["student", "notebook", "status", "score", "max_score", "needs_manual_grade", "details", "source"]
+    per_notebook = [r for r in rows if r["notebook"] != "total"]
+    assert len(per_notebook) == len(outcomes)
+    for row in per_notebook:
+        o = outcomes[(row["student"], row["notebook"])]
+        assert (row["status"], float(row["score"]), float(row["max_score"])) == (o.status, o.score, o.max_score)
+    totals = {r["student"]: float(r["score"]) for r in rows if r["notebook"] == "total"}
+    assert totals == {s: sum(o.score for (st, _), o in outcomes.items() if st == s) for s in totals}
+
+
+def _hidden_lines() -> set[str]:
+    """Lines of hidden tests that appear neither in the student notebooks nor in an answer
+    (the perfect example student typed the reference answers, which hidden references may repeat)."""
+    lines, public = set(), set()
+    for lecture in LECTURES:
+        nb = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
+        for cell in nb.cells:
+            _, hidden = split_test_source(cell.source)
+            lines |= {line.strip() for line in hidden.splitlines() if len(line.split("#")[0].strip()) > 25}
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+                public |= {line.split("#")[0].strip() for line in cell.source.splitlines()}
+        released = nbformat.read(NOTEBOOKS / f"{lecture}.ipynb", as_version=4)
+        public |= {line.split("#")[0].strip() for cell in released.cells for line in cell.source.splitlines()}
+    return {line for line in lines if line.split("#")[0].strip() not in public}
+
+
+def test_feedback_shows_results_but_nothing_hidden(serial):
+    grader, outcomes = serial
+    pages = {p.stem: p.read_text() for p in (grader.settings.out / "feedback").glob("*.html")}
+    assert set(pages) == {"ada", "ben", "cleo", "dan"}
+    hidden = _hidden_lines()
+    assert hidden, "the masters have hidden tests"
+    for student, page in pages.items():
+        assert "BEGIN HIDDEN TESTS" not in page
+        leaked = [line for line in hidden if line in page]
+        assert not leaked, f"{student}'s feedback shows hidden test code: {leaked[:3]}"
+        assert "Traceback" not in page
+    assert "passed" in pages["ada"] and "failed" in pages["cleo"]
+    assert "failed a hidden test" in pages["ben"]
+    assert "NotImplementedError" in pages["cleo"]
+
+
+def test_class_report(serial):
+    grader, _ = serial
+    report = (grader.settings.out / "report.html").read_text()
+    assert re.search(r'<img alt="score distribution per exercise"[^>]+src="data:image/png;base64,', report)
+    for status in ("invalid notebook", "tampered", "timeout", "kernel died", "missing"):
+        assert status in report
