@@ -3,13 +3,13 @@
     python -m autograder.make_examples            write them
     python -m autograder.make_examples --check    exit 1 when they are out of date
 
-Students (each a folder of notebooks, one a .zip as learning platforms export them):
+Students (folders of notebooks, and one .zip as learning platforms export them):
 - ``ada``: every exercise solved with the reference answers (full marks but the written parts);
 - ``ben``: partial: in each lecture the first exercise solved, the others given a plausible
   wrong answer from tests/wrong_answers (passes the visible tests, fails hidden ones);
   the last lecture not handed in;
-- ``cleo``: the unchanged release, handed in as ``cleo.zip``;
-- ``dan``: broken in every way the grader must survive, one per lecture: invalid JSON, an
+- ``cleo``: the unchanged release;
+- ``dan`` (``dan.zip``): broken in every way the grader must survive, one per lecture: invalid JSON, an
   nbformat 3 file, a renamed file with an edited and a deleted test cell, a kernel that kills
   itself (``os._exit``), an exception at import, an infinite loop, and ``sys.exit()``.
 """
@@ -72,13 +72,8 @@ def build() -> dict[str, bytes]:
     lectures = lecture_ids()
     releases = {lec: nbformat.read(NOTEBOOKS / f"{lec}.ipynb", as_version=4) for lec in lectures}
     masters = {lec: nbformat.read(SOLUTIONS / f"{lec}.ipynb", as_version=4) for lec in lectures}
-    cleo = io.BytesIO()
-    with zipfile.ZipFile(cleo, "w") as zf:
-        for lec in lectures:
-            info = zipfile.ZipInfo(f"cleo/{lec}.ipynb", date_time=(2026, 1, 1, 0, 0, 0))
-            zf.writestr(info, _text(releases[lec]))
-    files["cleo.zip"] = cleo.getvalue()
     for lec in lectures:
+        files[f"cleo/{lec}.ipynb"] = _text(releases[lec])
         answers = _answers(masters[lec])
         files[f"ada/{lec}.ipynb"] = _text(_fill(releases[lec], answers))
         if lec == lectures[-1]:
@@ -89,12 +84,21 @@ def build() -> dict[str, bytes]:
             if options:
                 partial[grade_id] = next(iter(options.values()))
         files[f"ben/{lec}.ipynb"] = _text(_fill(releases[lec], partial))
-    files.update(_dan(lectures, releases, masters))
+    files["dan.zip"] = _zip({f"dan/{name}": content for name, content in _dan(lectures, releases, masters).items()})
     return files
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    """A zip with fixed timestamps, so that regenerating it gives the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
+    return buffer.getvalue()
+
+
 def _dan(lectures, releases, masters) -> dict[str, bytes]:
-    """One broken submission per way of breaking (lectures beyond the list are left missing)."""
+    """File name -> content: one way of breaking per lecture (zipped: some are not even JSON)."""
     files = {}
     solved = {lec: _fill(releases[lec], _answers(masters[lec])) for lec in lectures}
     first_answer = {lec: _answer_ids(releases[lec])[0] for lec in lectures}
@@ -107,18 +111,18 @@ def _dan(lectures, releases, masters) -> dict[str, bytes]:
         return _text(nb)
 
     l1, l2, l3, l4, l5, l6, l7 = lectures[:7]
-    files[f"dan/{l1}.ipynb"] = b'{"cells": [ this is not JSON'
+    files[f"{l1}.ipynb"] = b'{"cells": [ this is not JSON'
     v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
-    files[f"dan/{l2}.ipynb"] = json.dumps(v3).encode()
+    files[f"{l2}.ipynb"] = json.dumps(v3).encode()
     tampered = copy.deepcopy(solved[l3])
     tests = [c for c in tampered.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
     tests[0].source = "# tests edited by the student\npass"
     tampered.cells.remove(tests[1])
-    files[f"dan/{l3} (1).ipynb"] = _text(tampered)  # renamed and tampered
-    files[f"dan/{l4}.ipynb"] = with_first_answer(l4, "import os\nos._exit(1)")
-    files[f"dan/{l5}.ipynb"] = with_first_answer(l5, "import no_such_module_for_grading")
-    files[f"dan/{l6}.ipynb"] = with_first_answer(l6, "while True:\n    pass")
-    files[f"dan/{l7}.ipynb"] = with_first_answer(l7, "import sys\nsys.exit('giving up')")
+    files[f"{l3} (1).ipynb"] = _text(tampered)  # renamed and tampered
+    files[f"{l4}.ipynb"] = with_first_answer(l4, "import os\nos._exit(1)")
+    files[f"{l5}.ipynb"] = with_first_answer(l5, "import no_such_module_for_grading")
+    files[f"{l6}.ipynb"] = with_first_answer(l6, "while True:\n    pass")
+    files[f"{l7}.ipynb"] = with_first_answer(l7, "import sys\nsys.exit('giving up')")
     return files
 
 
