@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-MODULES = ["bench.bench_conv", "bench.bench_stft", "bench.bench_notebooks"]
+MODULES = ["bench.bench_conv", "bench.bench_stft", "bench.bench_notebooks", "bench.bench_grading"]
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 

@@ -1,0 +1,108 @@
+"""Grading throughput: `python -m autograder grade --workers 2` against plain serial
+`nbgrader autograde`, on the same synthetic class, in the same run.
+
+The class: N students x 7 notebooks, each student a copy of one of the example students
+ada (all solved), ben (partly wrong) and cleo (unchanged release), so every notebook runs
+to the end. Both graders start from an empty course workspace; the grades they store
+must be identical.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder import make_examples
+from autograder.course import BUILD, put_interpreter_scripts_on_path
+from autograder.execute import Limits
+from autograder.grade import Grader, Settings
+from autograder.workspace import CourseWorkspace
+
+TITLE = "Grading a class: notebooks per second"
+TEMPLATES = ("ada", "ben", "cleo")
+
+
+def _make_class(folder: Path, students: int) -> int:
+    files = make_examples.build()
+    count = 0
+    for i in range(students):
+        template = TEMPLATES[i % len(TEMPLATES)]
+        for rel, content in files.items():
+            if rel.startswith(f"{template}/"):
+                target = folder / f"student{i:03d}" / Path(rel).name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                count += 1
+    return count
+
+
+def _nbgrader_serial(submissions: Path, course_root: Path) -> tuple[float, dict]:
+    """Stage the class as nbgrader's submitted/ tree and run `nbgrader autograde` per lecture."""
+    from nbgrader.api import Gradebook
+
+    course = CourseWorkspace(course_root)
+    course.prepare()
+    for student_dir in sorted(submissions.iterdir()):
+        for notebook in student_dir.glob("*.ipynb"):
+            target = course.path("submitted", student_dir.name, notebook.stem)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(notebook, target)
+    put_interpreter_scripts_on_path()
+    start = time.perf_counter()
+    for lecture in course.lectures:
+        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", lecture, "--force"], cwd=course.root,
+                       check=True, capture_output=True)
+    elapsed = time.perf_counter() - start
+    scores = {}
+    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
+        for lecture in course.lectures:
+            for submission in gb.assignment_submissions(lecture):
+                notebook = gb.find_submission_notebook(lecture, lecture, submission.student.id)
+                scores[(submission.student.id, lecture)] = float(notebook.score)
+    return elapsed, scores
+
+
+def _ours(submissions: Path, course_root: Path, out: Path, workers: int) -> tuple[float, dict]:
+    settings = Settings(submissions=submissions, out=out, course_dir=course_root, workers=workers,
+                        limits=Limits(cell_timeout_s=120), progress=False)
+    grader = Grader(settings)
+    grader.course.prepare()  # untimed, as for nbgrader: generate_assignment is not grading
+    start = time.perf_counter()
+    outcomes = grader.run()
+    elapsed = time.perf_counter() - start
+    return elapsed, {k: o.score for k, o in outcomes.items() if o.status != "missing"}
+
+
+def run(quick: bool = False) -> list[dict]:
+    students = 3 if quick else 21
+    BUILD.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-grading-", dir=BUILD) as tmp:
+        tmp = Path(tmp)
+        notebooks = _make_class(tmp / "class", students)
+        serial_s, serial_scores = _nbgrader_serial(tmp / "class", tmp / "nbgrader-course")
+        ours_s, our_scores = _ours(tmp / "class", tmp / "our-course", tmp / "out", workers=2)
+    same = serial_scores == our_scores
+    return [
+        {"grader": "nbgrader autograde (serial)", "notebooks": notebooks, "students": students, "seconds": serial_s, "identical": same},
+        {"grader": "python -m autograder grade --workers 2", "notebooks": notebooks, "students": students, "seconds": ours_s, "identical": same},
+    ]
+
+
+def format_table(rows: list[dict]) -> str:
+    serial = rows[0]["notebooks"] / rows[0]["seconds"]
+    lines = [f"**{TITLE}** ({rows[0]['notebooks']} notebooks from {rows[0]['students']} synthetic students)", "",
+             "| grader | seconds | notebooks / s | vs serial |", "| --- | ---: | ---: | ---: |"]
+    for row in rows:
+        rate = row["notebooks"] / row["seconds"]
+        lines.append(f"| {row['grader']} | {row['seconds']:.1f} | {rate:.2f} | {rate / serial:.2f}x |")
+    lines.append("")
+    lines.append("Grades identical: " + ("yes" if rows[0]["identical"] else "**NO**"))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(format_table(run(quick="--quick" in sys.argv)))
