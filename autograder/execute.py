@@ -167,7 +167,6 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits) -> Execute
     # One BLAS thread per kernel: grading runs several kernels at once, one per core, and
     # oversubscribed OpenBLAS threads slow a conv by 10x or more (cells would time out).
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    stop_reason = None
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     try:
         with client.setup_kernel(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
@@ -187,19 +186,14 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits) -> Execute
                     else:
                         ran = _run(client, scratch, cell.source)
                         outputs = list(ran.outputs)
-                except _Unresponsive:
-                    stop_reason = f"{grade_id} ran longer than {limits.cell_timeout_s} s and the kernel did not stop when interrupted"
-                    cell.outputs = [_error("TimeoutError", stop_reason)]
-                    result.status = TIMEOUT
-                    result.details.append(stop_reason)
-                    _mark_not_run(nb, code_cells[position + 1:], stop_reason)
-                    break
-                except DeadKernelError:
-                    stop_reason = f"the kernel died while running {grade_id}"
-                    cell.outputs = [_error("DeadKernelError", stop_reason)]
-                    result.status = KERNEL_DIED
-                    result.details.append(stop_reason)
-                    _mark_not_run(nb, code_cells[position + 1:], stop_reason)
+                except (_Unresponsive, DeadKernelError) as stop:
+                    timed_out = isinstance(stop, _Unresponsive)
+                    reason = (f"{grade_id} ran longer than {limits.cell_timeout_s} s and the kernel did not stop when interrupted"
+                              if timed_out else f"the kernel died while running {grade_id}")
+                    cell.outputs = [_error("TimeoutError" if timed_out else "DeadKernelError", reason)]
+                    result.status = TIMEOUT if timed_out else KERNEL_DIED
+                    result.details.append(reason)
+                    _mark_not_run(nb, code_cells[position + 1:], reason)
                     break
                 cell.outputs = outputs
                 cell.execution_count = position + 1
@@ -207,9 +201,9 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits) -> Execute
                     result.status = TIMEOUT
                     result.details.append(f"{grade_id} ran longer than {limits.cell_timeout_s} s")
                     if not _responsive(client, scratch):
-                        stop_reason = f"the kernel did not recover after {grade_id} timed out"
-                        result.details.append(stop_reason)
-                        _mark_not_run(nb, code_cells[position + 1:], stop_reason)
+                        reason = f"the kernel did not recover after {grade_id} timed out"
+                        result.details.append(reason)
+                        _mark_not_run(nb, code_cells[position + 1:], reason)
                         break
     except DeadKernelError:
         result.status = KERNEL_DIED

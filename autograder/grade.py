@@ -130,6 +130,7 @@ class Grader:
         fingerprints = {lecture: fingerprint(nbformat.writes(nb).encode()) for lecture, nb in released.items()}
         found, self.skipped = find_submissions(self.settings.submissions, self.course.lectures, fingerprints)
         self.current_students = {item.student for item in found}
+        self._register(self.current_students)
         previous = self._load_state()
         for key, data in previous.items():
             outcome = Outcome(**data)
@@ -149,6 +150,14 @@ class Grader:
         self._execute(jobs)
         self._save_state()
         return self.outcomes
+
+    def _register(self, students: set[str]) -> None:
+        """Every student of the folder is in the gradebook, even one who handed in nothing."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.course.db_url, self.course.config.CourseDirectory.course_id) as gb:
+            for student in sorted(students):
+                gb.update_or_create_student(student)
 
     def _prepare(self, item: Found, released, digest: str) -> Job | None:
         """Check and stage one submission; return its execution job, or None when there is nothing to run."""
@@ -249,6 +258,15 @@ def cell_grades(course: CourseWorkspace, keys) -> dict[tuple[str, str], dict[str
     return result
 
 
+def refresh_scores(outcomes: list[Outcome], grades: dict) -> None:
+    """Scores from the gradebook as it is now: manual grades entered since the run count."""
+    for o in outcomes:
+        cells = grades.get((o.student, o.lecture))
+        if cells and o.status not in (MISSING, GRADER_ERROR):
+            o.score = sum(score or 0.0 for score, _, _ in cells.values())
+            o.needs_manual_grade = any(pending for _, _, pending in cells.values())
+
+
 def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
     """grades.csv, feedback/<student>.html and report.html for the given (student, lecture) keys."""
     from . import feedback, report
@@ -258,6 +276,7 @@ def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")
         grades = cell_grades(grader.course, keys)
+    refresh_scores(outcomes, grades)
     report.write_csv(out / "grades.csv", outcomes)
     by_student: dict[str, list[Outcome]] = {}
     for outcome in outcomes:

@@ -10,7 +10,7 @@ Students (folders of notebooks, and one .zip as learning platforms export them):
   the last lecture not handed in;
 - ``cleo``: the unchanged release;
 - ``dan`` (``dan.zip``): broken in every way the grader must survive, one per lecture: invalid JSON, an
-  nbformat 3 file, a renamed file with an edited and a deleted test cell, a kernel that kills
+  nbformat 3 file, a renamed file with an edited, a deleted and a duplicated test cell, a kernel that kills
   itself (``os._exit``), an exception at import, an infinite loop, and ``sys.exit()``.
 """
 
@@ -118,6 +118,10 @@ def _dan(lectures, releases, masters) -> dict[str, bytes]:
     tests = [c for c in tampered.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
     tests[0].source = "# tests edited by the student\npass"
     tampered.cells.remove(tests[1])
+    duplicate = copy.deepcopy(tests[2])
+    duplicate["id"] = "duplicated-test"
+    position = next(i for i, cell in enumerate(tampered.cells) if cell is tests[2])
+    tampered.cells.insert(position + 1, duplicate)
     files[f"{l3} (1).ipynb"] = _text(tampered)  # renamed and tampered
     files[f"{l4}.ipynb"] = with_first_answer(l4, "import os\nos._exit(1)")
     files[f"{l5}.ipynb"] = with_first_answer(l5, "import no_such_module_for_grading")
