@@ -32,8 +32,10 @@ $(TORCH_STAMP): $(STAMP)
 	else echo "PyTorch CPU wheel not available here: torch comparisons will be skipped"; fi
 	@touch $@
 
+# Jupyter refuses to run as root without --allow-root (containers, CI machines).
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 test: $(STAMP) $(TORCH_STAMP)
 	$(BIN)/python -m pytest
