@@ -142,7 +142,12 @@ class Grader:
             old = self.outcomes.get(key)
             if old and old.digest == digest and old.status != GRADER_ERROR and not self.settings.force:
                 continue
-            job = self._prepare(item, released[item.lecture], digest)
+            try:
+                job = self._prepare(item, released[item.lecture], digest)
+            except Exception as exc:  # noqa: BLE001 - one submission must not stop the class
+                self.outcomes[key] = Outcome(item.student, item.lecture, GRADER_ERROR, origin=item.origin, digest=digest,
+                                             details=[f"the grader failed to prepare this notebook: {type(exc).__name__}: {exc}"])
+                continue
             if job is not None:
                 jobs.append(job)
         self._save_state()

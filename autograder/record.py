@@ -41,7 +41,14 @@ def sanitize(course: CourseWorkspace, student: str, lecture: str, nb: NotebookNo
 
     config = course.config.copy()
     config.OverwriteCells.add_missing_cells = True
-    nb = _apply([ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata], nb, _resources(course, student, lecture), config)
+    resources = _resources(course, student, lecture)
+    nb = _apply([ClearOutput, DeduplicateIds, OverwriteKernelspec], nb, resources, config)
+    # DeduplicateIds leaves a duplicate with empty nbgrader metadata, on which nbgrader 0.9's
+    # OverwriteCells(add_missing_cells=True) fails with KeyError 'grade_id': drop it first.
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader") == {}:
+            del cell.metadata["nbgrader"]
+    nb = _apply([OverwriteCells, CheckCellMetadata], nb, resources, config)
     for index, cell in enumerate(nb.cells):  # cells nbgrader added back carry no id (nbformat 4.5 wants one)
         if not cell.get("id"):
             cell["id"] = f"readded-{index}"

@@ -206,3 +206,28 @@ def test_class_report(serial):
     assert re.search(r'<img alt="score distribution per exercise"[^>]+src="data:image/png;base64,', report)
     for status in ("invalid notebook", "tampered", "timeout", "kernel died", "missing"):
         assert status in report
+
+
+def test_a_grader_failure_is_contained_and_reported(tmp_path, submissions, monkeypatch):
+    from autograder import grade as grade_module
+    from autograder import record
+
+    folder = tmp_path / "class"
+    for student in ("ada", "cleo"):
+        (folder / student).mkdir(parents=True)
+        shutil.copyfile(submissions / student / f"{LECTURES[0]}.ipynb", folder / student / f"{LECTURES[0]}.ipynb")
+    real = record.sanitize
+
+    def flaky(course, student, lecture, nb):
+        if student == "ada":
+            raise RuntimeError("simulated bug")
+        return real(course, student, lecture, nb)
+
+    monkeypatch.setattr(record, "sanitize", flaky)
+    settings = _settings(tmp_path, folder, workers=1)
+    assert grade_module.grade(settings) == 1, "a grader failure makes the exit code 1"
+    with (settings.out / "grades.csv").open() as f:
+        rows = {(r["student"], r["notebook"]): r for r in csv.DictReader(f)}
+    assert rows[("ada", LECTURES[0])]["status"] == "grader error"
+    assert "simulated bug" in rows[("ada", LECTURES[0])]["details"]
+    assert (rows[("cleo", LECTURES[0])]["status"], float(rows[("cleo", LECTURES[0])]["score"])) == ("graded", 0.0)
