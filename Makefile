@@ -34,10 +34,21 @@ $(TORCH_STAMP): $(STAMP)
 
 # Jupyter refuses to run as root without --allow-root (containers, CI machines).
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The browser test drives Debian's Chromium (no browser can be downloaded): install it with
+# apt where we can (root); elsewhere the test is skipped with a message.
+CHROMIUM_STAMP := $(VENV)/.chromium-stamp
+$(CHROMIUM_STAMP): $(STAMP)
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium not installed and apt-get not usable here: the browser test will be skipped"; fi
+	@touch $@
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
-test: $(STAMP) $(TORCH_STAMP)
+test: $(STAMP) $(TORCH_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) $(TORCH_STAMP)
