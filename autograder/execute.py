@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +33,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.DOTALL | re.MULTILINE)
+from .cells import failure, is_test_cell, nbgrader_meta, split_test_source
+
 HIDDEN_FAILURE = "HiddenTestFailure"
 # Run as a script, not as ``-m autograder...``: the kernel's working directory is the
 # student's, where the autograder package is not importable (and should not be).
@@ -62,17 +62,6 @@ class Executed:
     nb: NotebookNode
     status: str = GRADED
     details: list[str] = field(default_factory=list)
-
-
-def split_test_source(source: str) -> tuple[str, str]:
-    """(visible part, hidden part) of a test cell's source; the hidden part may be empty."""
-    hidden = "\n".join(m.group(1) for m in HIDDEN_BLOCK.finditer(source))
-    return HIDDEN_BLOCK.sub("", source), hidden
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -172,16 +161,16 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits) -> Execute
         with client.setup_kernel(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             for position, index in enumerate(code_cells):
                 cell = nb.cells[index]
-                grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", f"cell {index}")
+                grade_id = nbgrader_meta(cell).get("grade_id", f"cell {index}")
                 timeouts_before = client.timeouts
                 try:
                     if is_test_cell(cell):
                         visible, hidden = split_test_source(cell.source)
                         ran = _run(client, scratch, visible)
                         outputs = list(ran.outputs)
-                        if hidden.strip() and not _failed(ran):
+                        if hidden.strip() and failure(ran) is None:
                             hidden_ran = _run(client, scratch, hidden)
-                            if _failed(hidden_ran):
+                            if failure(hidden_ran):
                                 outputs.append(_hidden_failure(hidden_ran))
                     else:
                         ran = _run(client, scratch, cell.source)
@@ -217,10 +206,6 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits) -> Execute
     if client.dropped:
         result.details.append(f"{client.dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
     return result
-
-
-def _failed(cell: NotebookNode) -> bool:
-    return any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr") for o in cell.outputs)
 
 
 def _hidden_failure(cell: NotebookNode) -> NotebookNode:

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .execute import is_test_cell, split_test_source
+from .cells import failure, is_test_cell, nbgrader_meta, split_test_source
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 MAX_TEXT = 4000
@@ -55,16 +55,6 @@ def _outputs(cell: NotebookNode) -> str:
     return "".join(parts)
 
 
-def _test_result(cell: NotebookNode) -> tuple[bool, str]:
-    """(passed, one-line message) of a test cell, from its outputs as nbgrader scores them."""
-    for out in cell.get("outputs", []):
-        if out.output_type == "error":
-            return False, f"{out.ename}: {out.evalue}"
-        if out.output_type == "stream" and out.name == "stderr":
-            return False, f"wrote to stderr (a warning fails a test): {out.text.strip()}"
-    return True, ""
-
-
 def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[str, tuple[float | None, float, bool]]) -> str:
     """HTML section for one lecture of one student. ``grades``: grade_id -> (score, max, needs manual)."""
     head = (f'<h2>{html.escape(lecture)} <span class="status">{html.escape(outcome.status)}</span> '
@@ -74,14 +64,15 @@ def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[
     if nb is None:
         return "".join(body)
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
         if not grade_id:
             continue
         score, max_score, manual = grades.get(grade_id, (None, meta.get("points", 0), False))
         points = f"{score if score is not None else '?'} / {max_score:g} points" if meta.get("grade") else ""
         if is_test_cell(cell):
-            passed, message = _test_result(cell)
+            message = failure(cell)
+            passed = message is None
             verdict = '<span class="pass">passed</span>' if passed else '<span class="fail">failed</span>'
             visible, _ = split_test_source(cell.source)
             message_html = f'<pre class="fail">{_text(message, 1500)}</pre>' if message else ""

@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 
 from . import integrity, record
+from .cells import nbgrader_meta
 from .execute import GRADED, Executed, Limits, execute_notebook
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
@@ -225,8 +226,7 @@ class Grader:
 
 
 def _max_score(nb) -> float:
-    return float(sum(c.metadata.get("nbgrader", {}).get("points", 0) or 0 for c in nb.cells
-                     if c.metadata.get("nbgrader", {}).get("grade")))
+    return float(sum(nbgrader_meta(c).get("points", 0) or 0 for c in nb.cells if nbgrader_meta(c).get("grade")))
 
 
 class _NoBar:

@@ -16,6 +16,8 @@ from collections import Counter
 import nbformat
 from nbformat import NotebookNode
 
+from .cells import nbgrader_meta
+
 METADATA_KEYS = ("grade", "solution", "locked", "points", "cell_type")
 
 
@@ -49,11 +51,6 @@ def load(content: bytes | None) -> NotebookNode:
     return nb
 
 
-def _nbgrader(cell: NotebookNode) -> dict:
-    meta = cell.get("metadata", {}).get("nbgrader")
-    return meta if isinstance(meta, dict) else {}
-
-
 def _protected(meta: dict) -> bool:
     """Cells the student must not change: tests (graded, not an answer) and locked cells."""
     return bool(meta.get("locked")) or (bool(meta.get("grade")) and not meta.get("solution"))
@@ -63,12 +60,12 @@ def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
     """Every change to the release's graded or locked cells, as short sentences (empty: none)."""
     reference = {}
     for cell in released.cells:
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         if "grade_id" in meta:
             reference[meta["grade_id"]] = (cell, meta)
     by_id: dict[str, list[NotebookNode]] = {}
     for cell in submitted.cells:
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         if "grade_id" in meta:
             by_id.setdefault(str(meta["grade_id"]), []).append(cell)
 
@@ -82,7 +79,7 @@ def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
         if len(cells) > 1:
             problems.append(f"duplicated cell {grade_id} ({len(cells)} copies)")
         cell = cells[0]
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         if cell.cell_type != ref_cell.cell_type:
             problems.append(f"changed the type of cell {grade_id} ({ref_cell.cell_type} -> {cell.cell_type})")
         changed = [k for k in METADATA_KEYS if meta.get(k) != ref_meta.get(k)]

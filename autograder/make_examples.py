@@ -28,6 +28,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from .cells import is_answer_cell, is_test_cell, nbgrader_meta
 from .course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -36,19 +37,17 @@ MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.MULTILINE)
 
 def _answers(master: NotebookNode) -> dict[str, str]:
     """grade_id -> the reference answer as a student would type it (markers removed)."""
-    return {c.metadata["nbgrader"]["grade_id"]: MARKER.sub("", c.source)
-            for c in master.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    return {nbgrader_meta(c)["grade_id"]: MARKER.sub("", c.source) for c in master.cells if nbgrader_meta(c).get("solution")}
 
 
 def _answer_ids(nb: NotebookNode) -> list[str]:
-    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"]
+    return [nbgrader_meta(c)["grade_id"] for c in nb.cells if is_answer_cell(c)]
 
 
 def _fill(release: NotebookNode, answers: dict[str, str]) -> NotebookNode:
     nb = copy.deepcopy(release)
     for cell in nb.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        grade_id = nbgrader_meta(cell).get("grade_id")
         if grade_id in answers:
             cell.source = answers[grade_id]
     return nb
@@ -106,7 +105,7 @@ def _dan(lectures, releases, masters) -> dict[str, bytes]:
     def with_first_answer(lec: str, code: str) -> bytes:
         nb = copy.deepcopy(solved[lec])
         for cell in nb.cells:
-            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == first_answer[lec]:
+            if nbgrader_meta(cell).get("grade_id") == first_answer[lec]:
                 cell.source = code
         return _text(nb)
 
@@ -115,7 +114,7 @@ def _dan(lectures, releases, masters) -> dict[str, bytes]:
     v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
     files[f"{l2}.ipynb"] = json.dumps(v3).encode()
     tampered = copy.deepcopy(solved[l3])
-    tests = [c for c in tampered.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+    tests = [c for c in tampered.cells if is_test_cell(c)]
     tests[0].source = "# tests edited by the student\npass"
     tampered.cells.remove(tests[1])
     duplicate = copy.deepcopy(tests[2])

@@ -14,38 +14,17 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.DOTALL | re.MULTILINE)
+from autograder.cells import failure, is_answer_cell, is_test_cell, nbgrader_meta, split_test_source  # noqa: F401
+
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*", re.DOTALL | re.MULTILINE)
 
-
-def nbgrader_meta(cell: NotebookNode) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    """An autograded test cell: graded code that is not an answer."""
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
-def is_answer_cell(cell: NotebookNode) -> bool:
-    """A code cell the student writes in (nbgrader 'solution')."""
-    return cell.cell_type == "code" and bool(nbgrader_meta(cell).get("solution"))
+# One definition of each, shared with the grader.
+error_text = failure
 
 
 def visible_part(source: str) -> str:
     """A test cell's source as the student sees it: hidden tests removed."""
-    return HIDDEN.sub("", source)
-
-
-def error_text(cell: NotebookNode) -> str | None:
-    """The error (or stderr text) a cell produced, or None: what makes nbgrader give zero."""
-    for output in cell.get("outputs", []):
-        if output.output_type == "error":
-            return f"{output.ename}: {output.evalue}"
-        if output.output_type == "stream" and output.name == "stderr":
-            return f"stderr: {output.text.strip()[:500]}"
-    return None
+    return split_test_source(source)[0]
 
 
 @dataclass

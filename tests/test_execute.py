@@ -6,7 +6,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.execute import HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, GRADED, Limits, execute_notebook, split_test_source
+from autograder.cells import split_test_source
+from autograder.execute import GRADED, HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, Limits, execute_notebook
 
 
 def _notebook(*sources: str, test_at: int | None = None):

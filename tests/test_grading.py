@@ -15,7 +15,8 @@ import pytest
 
 from autograder import make_examples
 from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
-from autograder.execute import Limits, split_test_source
+from autograder.cells import split_test_source
+from autograder.execute import Limits
 from autograder.grade import Grader, Settings, write_outputs
 
 LECTURES = lecture_ids()
