@@ -1,29 +1,40 @@
-"""Run one student notebook in a fresh kernel, the way the grader needs it run.
+"""Run one student notebook the way the grader needs it run, and judge its test cells.
 
 This is the part of grading that takes time, so it runs in worker processes, one
-notebook per job, and touches no database: it receives a sanitized notebook (nbgrader
-has already put back the locked and test cells) and returns it executed, with a status.
+notebook per job, and touches no database. It receives a sanitized notebook (nbgrader
+has already put back the locked and test cells) and the lecture's master, and returns
+the notebook executed, with a status. Two processes take part:
 
-What it does that a plain "run all" does not:
-- each test cell runs in two steps, its visible part and then its hidden part, and the
-  hidden part's outputs are never kept: a failure there becomes one line,
-  ``HiddenTestFailure: ...``, so no hidden code, value or message reaches the notebook;
-- a cell that runs past the timeout is interrupted, and the remaining cells still run
-  if the kernel answers again (one infinite loop costs one exercise, not the notebook);
-- a kernel that dies (``os._exit``, a crash, a memory limit) ends the run: the cells it
-  did not reach get an error output and the status says so;
-- output is capped per notebook, so gigabytes of prints cannot exhaust the grader;
-- the kernel starts through ``kernel_launcher.py``, which applies limits.
+- the student's kernel, sandboxed (sandbox.py) and under limits (kernel_launcher.py),
+  runs the student's cells, the test cells excepted. Its outputs are kept: they are
+  the student's own, produced before any test input reached their code;
+- the trusted checks (trusted.py) run the master's cells with the student's functions
+  as proxies. Each call is relayed here: its arguments go to the kernel, which runs the
+  student's function and answers with plain data (wire.py). The test cells' outputs are
+  made from the trusted verdicts, and the hidden part's verdict is one line,
+  ``HiddenTestFailure: ...``, so no hidden code, value or message reaches the notebook.
+
+What else it does that a plain "run all" does not:
+- a cell (or a call) that runs past the timeout is interrupted, and grading goes on if
+  the kernel answers again (one infinite loop costs one exercise, not the notebook);
+- a kernel that dies (``os._exit``, a crash, a memory limit) ends the student's part:
+  the cells it did not reach get an error output and the status says so;
+- output is capped per notebook, so gigabytes of prints cannot exhaust the grader.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import os
+import selectors
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,26 +44,36 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from .cells import failure, is_test_cell, nbgrader_meta, split_test_source
+from . import sandbox
+from .cells import is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
 
 HIDDEN_FAILURE = "HiddenTestFailure"
 # Run as a script, not as ``-m autograder...``: the kernel's working directory is the
 # student's, where the autograder package is not importable (and should not be).
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+LINK_SOURCES = (Path(__file__).with_name("wire.py"), Path(__file__).with_name("student_side.py"))
+MAX_RESULT_BYTES = 64 * 1024 * 1024
 
 GRADED = "graded"
 TIMEOUT = "timeout"
 KERNEL_DIED = "kernel died"
+SANDBOXES = ("bwrap", "none")
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one grading kernel."""
+    """Resource limits of one grading kernel, and its sandbox ("bwrap" or "none")."""
 
     cell_timeout_s: int = 60
     memory_mb: int = 2048
     output_bytes: int = 1_000_000
-    sandbox: str = "none"  # "none" here; autograder.sandbox adds "bwrap"
+    sandbox: str = "bwrap"
+
+    @property
+    def cpu_s(self) -> int:
+        """CPU seconds for the whole kernel: generous, a backstop behind the per-cell timeout."""
+        return max(600, 20 * self.cell_timeout_s)
 
 
 @dataclass
@@ -64,6 +85,10 @@ class Executed:
     details: list[str] = field(default_factory=list)
 
 
+class TrustedChecksFailed(RuntimeError):
+    """The trusted checks process itself failed: a grader error, not the student's."""
+
+
 def _error(ename: str, evalue: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
@@ -73,12 +98,17 @@ class _Unresponsive(Exception):
 
 
 class _LaunchingKernelManager(AsyncKernelManager):
-    """Starts the kernel through autograder.kernel_launcher, which sets the limits first."""
+    """Starts the kernel through kernel_launcher.py (limits), inside bubblewrap when asked."""
 
     launcher_args: list[str] = []
+    workdir: Path | None = None
+    sockets: Path | None = None
+    use_bwrap: bool = False
 
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001 - jupyter_client's signature
         cmd = super().format_kernel_cmd(extra_arguments)
+        if self.use_bwrap:
+            cmd = sandbox.bwrap_command(cmd, workdir=self.workdir, sockets=self.sockets, connection_file=self.connection_file)
         return [sys.executable, str(LAUNCHER), *self.launcher_args, "--", *cmd]
 
 
@@ -136,83 +166,295 @@ def _responsive(client: _CappedClient, scratch: NotebookNode) -> bool:
         client.timeout = saved
 
 
-def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits) -> Executed:
-    """Execute ``nb`` (sanitized, outputs cleared) in a kernel started in ``workdir``."""
+class _StudentKernel:
+    """The student's kernel during one job: runs their cells, then answers the trusted checks."""
+
+    def __init__(self, client: _CappedClient, limits: Limits, workdir: Path, result: Executed):
+        self.client, self.limits, self.workdir, self.result = client, limits, workdir, result
+        self.scratch = client.nb   # the cells the client executes are appended here
+        self.stopped: str | None = None   # why the kernel can no longer run anything
+        self.calls = 0
+
+    def run_cells(self, nb: NotebookNode) -> None:
+        """Run every code cell but the test cells, in order, keeping their outputs."""
+        code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_test_cell(c)]
+        for position, index in enumerate(code_cells):
+            cell = nb.cells[index]
+            grade_id = nbgrader_meta(cell).get("grade_id", f"cell {index}")
+            timeouts_before = self.client.timeouts
+            try:
+                ran = _run(self.client, self.scratch, cell.source)
+            except (_Unresponsive, DeadKernelError) as stop:
+                self._stop(stop, grade_id)
+                cell.outputs = [_error("TimeoutError" if isinstance(stop, _Unresponsive) else "DeadKernelError", self.stopped)]
+                _mark_not_run(nb, code_cells[position + 1:], self.stopped)
+                return
+            cell.outputs = list(ran.outputs)
+            cell.execution_count = position + 1
+            if self.client.timeouts > timeouts_before:
+                self.result.status = TIMEOUT
+                self.result.details.append(f"{grade_id} ran longer than {self.limits.cell_timeout_s} s")
+                if not _responsive(self.client, self.scratch):
+                    self.stopped = f"the kernel did not recover after {grade_id} timed out"
+                    self.result.details.append(self.stopped)
+                    _mark_not_run(nb, code_cells[position + 1:], self.stopped)
+                    return
+
+    def _stop(self, stop: BaseException, where: str) -> None:
+        if isinstance(stop, _Unresponsive):
+            self.stopped = f"{where} ran longer than {self.limits.cell_timeout_s} s and the kernel did not stop when interrupted"
+            self.result.status = TIMEOUT
+        else:
+            self.stopped = f"the kernel died while running {where}"
+            self.result.status = KERNEL_DIED
+        self.result.details.append(self.stopped)
+
+    def open_link(self) -> None:
+        """Load the grader's end of the link (student_side.py) into the kernel as ``_grader_link``."""
+        source = "\n".join(p.read_text() for p in LINK_SOURCES)
+        code = ("import sys as _s, types as _t\n_m = _t.ModuleType('_grader_link')\n"
+                f"exec(compile({source!r}, '_grader_link', 'exec'), _m.__dict__)\n"
+                "_s.modules['_grader_link'] = _m\ndel _s, _t, _m")
+        self.call_in_kernel(code, "loading the grader's link")
+
+    def call_in_kernel(self, code: str, what: str) -> dict:
+        """Run ``code``; {"status": "ok"} or why not (timeout, stopped)."""
+        if self.stopped:
+            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
+        self.scratch.cells = []
+        timeouts_before = self.client.timeouts
+        try:
+            ran = _run(self.client, self.scratch, code)
+        except (_Unresponsive, DeadKernelError) as stop:
+            self._stop(stop, what)
+            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
+        if self.client.timeouts > timeouts_before:
+            self.result.status = TIMEOUT
+            self.result.details.append(f"{what} ran longer than {self.limits.cell_timeout_s} s")
+            if not _responsive(self.client, self.scratch):
+                self.stopped = f"the kernel did not recover after {what} timed out"
+                self.result.details.append(self.stopped)
+            return {"status": "timeout", "message": f"{what} ran longer than {self.limits.cell_timeout_s} s and was interrupted"}
+        errors = [o for o in ran.outputs if o.output_type == "error"]
+        if errors:
+            return {"status": "error", "message": f"the grader's link in your kernel failed ({errors[0].ename}: {errors[0].evalue[:300]})"}
+        return {"status": "ok"}
+
+    def answer(self, request_b64: str, what: str) -> dict:
+        """Run one request of the trusted checks; the reply to send back to them."""
+        self.calls += 1
+        rpc = self.workdir / ".grader"
+        request_path, result_path = rpc / f"request-{self.calls}", rpc / f"result-{self.calls}"
+        try:
+            rpc.mkdir(exist_ok=True)
+            if rpc.is_symlink() or not rpc.is_dir():
+                raise OSError("not a folder")
+            fd = os.open(request_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(base64.b64decode(request_b64))
+        except OSError as exc:
+            return {"status": "error", "message": f"the grader could not pass the arguments to your kernel ({exc.strerror or exc})"}
+        reply = self.call_in_kernel(f"__import__('_grader_link').serve({str(request_path)!r}, {str(result_path)!r})", what)
+        if reply["status"] == "ok":
+            raw = _read_plain_file(result_path)
+            reply = ({"status": "ok", "result": base64.b64encode(raw).decode("ascii")} if raw is not None else
+                     {"status": "error", "message": f"{what} left no answer for the grader"})
+        for path in (request_path, result_path):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        return reply
+
+
+def _read_plain_file(path: Path) -> bytes | None:
+    """The bytes of a regular file the kernel wrote (no symlink followed, size capped)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RESULT_BYTES:
+            return None
+        return f.read(MAX_RESULT_BYTES + 1)
+
+
+def trusted_job(master: NotebookNode) -> dict:
+    """What the trusted checks run: the master's code cells, each as teaching, answer or test."""
+    cells = []
+    for cell in master.cells:
+        if cell.cell_type != "code":
+            continue
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if is_test_cell(cell):
+            visible, hidden = split_test_source(cell.source)
+            cells.append({"kind": "test", "grade_id": grade_id, "visible": visible, "hidden": hidden})
+        elif is_answer_cell(cell):
+            cells.append({"kind": "answer", "grade_id": grade_id, "source": cell.source})
+        else:
+            cells.append({"kind": "teaching", "grade_id": grade_id, "source": cell.source})
+    return {"cells": cells, "sys_path": [str(PACKAGE_ROOT)]}
+
+
+def _run_trusted(master: NotebookNode, kernel: _StudentKernel, limits: Limits, env: dict) -> dict[str, dict]:
+    """Run the trusted checks against ``kernel``; the verdict of each test cell, by grade_id."""
+    private = Path(tempfile.mkdtemp(prefix="grading-trusted-"))
+    job_path = private / "job.json"
+    job_path.write_text(json.dumps(trusted_job(master)))
+    to_trusted_r, to_trusted_w = os.pipe()
+    from_trusted_r, from_trusted_w = os.pipe()
+    log = open(private / "log.txt", "wb")  # noqa: SIM115 - closed below
+    verdicts: dict[str, dict] = {}
+    silence_s = max(120, 5 * limits.cell_timeout_s)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder.trusted", str(job_path), str(to_trusted_r), str(from_trusted_w)],
+        pass_fds=(to_trusted_r, from_trusted_w), cwd=private, env={**env, "PYTHONPATH": str(PACKAGE_ROOT)},
+        stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+    )
+    os.close(to_trusted_r)
+    os.close(from_trusted_w)
+    replies = os.fdopen(to_trusted_w, "w", encoding="utf-8")
+    messages = _LineReader(from_trusted_r)
+    try:
+        while True:
+            line = messages.readline(silence_s)
+            if line is None:
+                raise TrustedChecksFailed(f"the trusted checks were silent for {silence_s} s: {_tail(private / 'log.txt')}")
+            if not line:
+                raise TrustedChecksFailed(f"the trusted checks stopped: {_tail(private / 'log.txt')}")
+            message = json.loads(line)
+            if message["op"] == "run":
+                reply = kernel.answer(message["request"], message.get("what", "your function"))
+                replies.write(json.dumps(reply) + "\n")
+                replies.flush()
+            elif message["op"] == "verdict":
+                verdicts[message["grade_id"]] = message
+            elif message["op"] == "done":
+                return verdicts
+    finally:
+        messages.close()
+        try:
+            replies.close()
+        except OSError:
+            pass
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        log.close()
+        shutil.rmtree(private, ignore_errors=True)
+
+
+class _LineReader:
+    """Lines from a pipe, with a timeout (select on the descriptor, no hidden buffer)."""
+
+    def __init__(self, fd: int):
+        self.fd, self.buffer = fd, b""
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(fd, selectors.EVENT_READ)
+
+    def readline(self, timeout: float) -> str | None:
+        """The next line; "" at end of file; None when nothing came for ``timeout`` seconds."""
+        while b"\n" not in self.buffer:
+            if not self.selector.select(timeout=timeout):
+                return None
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return ""
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode("utf-8")
+
+    def close(self) -> None:
+        self.selector.close()
+        os.close(self.fd)
+
+
+def _tail(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace").strip().splitlines()[-1][:500]
+    except (OSError, IndexError):
+        return "no message"
+
+
+def _test_outputs(verdict: dict | None, stopped: str | None) -> list[NotebookNode]:
+    """A test cell's outputs, made from its trusted verdict (visible part in full, hidden part as one line)."""
+    if verdict is None:
+        return [_error("NotRun", f"not run: {stopped or 'the checks did not reach this cell'}")]
+    visible = verdict["visible"]
+    outputs = []
+    if visible["stdout"]:
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=visible["stdout"]))
+    if visible["stderr"]:
+        outputs.append(nbformat.v4.new_output("stream", name="stderr", text=visible["stderr"]))
+    if visible["error"]:
+        outputs.append(_error(*visible["error"]))
+    if verdict["hidden_failed"]:
+        outputs.append(_hidden_failure(verdict["hidden_why"]))
+    return outputs
+
+
+def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limits: Limits) -> Executed:
+    """Run ``nb`` (sanitized, outputs cleared) in a kernel in ``workdir``; judge it against ``master``."""
     nb = copy.deepcopy(nb)
     result = Executed(nb)
-    scratch = nbformat.v4.new_notebook()
     # IPC sockets instead of TCP on loopback: nothing listens on the network, and a
     # kernel without network access (the sandbox) can still talk to the grader.
     sockets = Path(tempfile.mkdtemp(prefix="grading-kernel-"))
+    processes = sandbox.ProcessGroup()
     km = _LaunchingKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
-    km.launcher_args = ["--memory-mb", str(limits.memory_mb), "--workdir", str(workdir)]
+    km.launcher_args = ["--memory-mb", str(limits.memory_mb), "--cpu-s", str(limits.cpu_s), "--workdir", str(workdir)]
+    if processes.path is not None:
+        km.launcher_args += ["--cgroup", str(processes.path)]
+    km.workdir, km.sockets, km.use_bwrap = workdir, sockets, limits.sandbox == "bwrap"
+    if km.use_bwrap:
+        # A signal to bwrap would kill the sandbox, not interrupt the kernel: ask by message.
+        km.kernel_spec.interrupt_mode = "message"
     client = _CappedClient(
-        scratch, km=km, timeout=limits.cell_timeout_s, allow_errors=True, interrupt_on_timeout=True,
-        iopub_timeout=4, output_bytes=limits.output_bytes,
-        resources={"metadata": {"path": str(workdir)}},
+        nbformat.v4.new_notebook(), km=km, timeout=limits.cell_timeout_s, allow_errors=True, interrupt_on_timeout=True,
+        iopub_timeout=4, output_bytes=limits.output_bytes, resources={"metadata": {"path": str(workdir)}},
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_TOKEN"))}
     env["MPLBACKEND"] = "Agg"
     # One BLAS thread per kernel: grading runs several kernels at once, one per core, and
     # oversubscribed OpenBLAS threads slow a conv by 10x or more (cells would time out).
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    kernel = _StudentKernel(client, limits, workdir, result)
+    verdicts: dict[str, dict] = {}
     try:
         with client.setup_kernel(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-            for position, index in enumerate(code_cells):
-                cell = nb.cells[index]
-                grade_id = nbgrader_meta(cell).get("grade_id", f"cell {index}")
-                timeouts_before = client.timeouts
-                try:
-                    if is_test_cell(cell):
-                        visible, hidden = split_test_source(cell.source)
-                        ran = _run(client, scratch, visible)
-                        outputs = list(ran.outputs)
-                        if hidden.strip() and failure(ran) is None:
-                            hidden_ran = _run(client, scratch, hidden)
-                            if failure(hidden_ran):
-                                outputs.append(_hidden_failure(hidden_ran))
-                    else:
-                        ran = _run(client, scratch, cell.source)
-                        outputs = list(ran.outputs)
-                except (_Unresponsive, DeadKernelError) as stop:
-                    timed_out = isinstance(stop, _Unresponsive)
-                    reason = (f"{grade_id} ran longer than {limits.cell_timeout_s} s and the kernel did not stop when interrupted"
-                              if timed_out else f"the kernel died while running {grade_id}")
-                    cell.outputs = [_error("TimeoutError" if timed_out else "DeadKernelError", reason)]
-                    result.status = TIMEOUT if timed_out else KERNEL_DIED
-                    result.details.append(reason)
-                    _mark_not_run(nb, code_cells[position + 1:], reason)
-                    break
-                cell.outputs = outputs
-                cell.execution_count = position + 1
-                if client.timeouts > timeouts_before:
-                    result.status = TIMEOUT
-                    result.details.append(f"{grade_id} ran longer than {limits.cell_timeout_s} s")
-                    if not _responsive(client, scratch):
-                        reason = f"the kernel did not recover after {grade_id} timed out"
-                        result.details.append(reason)
-                        _mark_not_run(nb, code_cells[position + 1:], reason)
-                        break
+            kernel.run_cells(nb)
+            if not kernel.stopped:
+                kernel.open_link()
+            verdicts = _run_trusted(master, kernel, limits, env)
     except DeadKernelError:
         result.status = KERNEL_DIED
         result.details.append("the kernel died")
-    except RuntimeError as exc:  # the kernel failed to start, e.g. refused by the sandbox
+        kernel.stopped = kernel.stopped or "the kernel died"
+    except RuntimeError as exc:
+        if isinstance(exc, TrustedChecksFailed):
+            raise
+        # the kernel failed to start, e.g. refused by the sandbox
         result.status = KERNEL_DIED
         result.details.append(f"the kernel could not start: {exc}")
-        _mark_not_run(nb, code_cells, "the kernel could not start")
+        kernel.stopped = "the kernel could not start"
+        _mark_not_run(nb, [i for i, c in enumerate(nb.cells) if c.cell_type == "code"], kernel.stopped)
     finally:
+        processes.close()
         shutil.rmtree(sockets, ignore_errors=True)
+    for cell in nb.cells:
+        if is_test_cell(cell):
+            grade_id = nbgrader_meta(cell).get("grade_id")
+            cell.outputs = _test_outputs(verdicts.get(grade_id), kernel.stopped)
     if client.dropped:
         result.details.append(f"{client.dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
     return result
 
 
-def _hidden_failure(cell: NotebookNode) -> NotebookNode:
-    kinds = {o.get("ename") for o in cell.outputs if o.output_type == "error"}
-    if "TimeoutError" in kinds:
+def _hidden_failure(why: str | None) -> NotebookNode:
+    if why == "timeout":
         return _error(HIDDEN_FAILURE, "a hidden test ran past the time limit")
-    if not kinds:
+    if why == "stderr":
         return _error(HIDDEN_FAILURE, "a hidden test wrote to stderr (a warning counts as a failure)")
     return _error(HIDDEN_FAILURE, "your answer passed the visible tests but failed a hidden test (other inputs: check the corner cases in the exercise's statement)")
 

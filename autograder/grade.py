@@ -31,7 +31,7 @@ from .execute import GRADED, Executed, Limits, execute_notebook
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
 
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"  # 2: trusted checks
 MISSING = "missing"
 INVALID = "invalid notebook"
 TAMPERED = "tampered"
@@ -59,6 +59,7 @@ class Job:
     student: str
     lecture: str
     notebook_json: str
+    master_json: str
     workdir: str
     limits: Limits
 
@@ -66,11 +67,15 @@ class Job:
 def run_job(job: Job) -> tuple[str, str, str, list[str]]:
     """Worker entry point: execute one sanitized notebook; returns (status, executed JSON, details)."""
     nb = nbformat.reads(job.notebook_json, as_version=4)
+    master = nbformat.reads(job.master_json, as_version=4)
     workdir = Path(job.workdir)
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
-    executed: Executed = execute_notebook(nb, workdir, job.limits)
+    try:
+        executed: Executed = execute_notebook(nb, master, workdir, job.limits)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return job.student, job.lecture, executed.status, nbformat.writes(executed.nb), executed.details
 
 
@@ -189,7 +194,8 @@ class Grader:
         self.outcomes[(item.student, item.lecture)] = base
         sanitized = record.sanitize(self.course, item.student, item.lecture, nb)
         workdir = self.course.root / "work" / item.student / item.lecture
-        return Job(item.student, item.lecture, nbformat.writes(sanitized), str(workdir), self.settings.limits)
+        master = self.course.path("source", None, item.lecture).read_text()
+        return Job(item.student, item.lecture, nbformat.writes(sanitized), master, str(workdir), self.settings.limits)
 
     def _execute(self, jobs: list[Job]) -> None:
         if not jobs:

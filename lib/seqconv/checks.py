@@ -12,6 +12,7 @@ print nothing when they pass (nbgrader gives zero to a test cell that writes to 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 
@@ -26,7 +27,17 @@ __all__ = [
     "check_vectorized",
     "count_python_lines",
     "disabled",
+    "padding_refused",
 ]
+
+# When the grader runs these checks in its trusted process, the student's functions run in
+# another process (their sandboxed kernel). Two hooks carry what must happen over there:
+# - _line_counter: set by the grader, counts the lines of fn(*args) where fn really runs;
+# - _remote_contexts: the switch-offs active right now (disabled, padding_refused), as plain
+#   specs; the grader sends them with every call and the kernel enters them with enter_remote.
+# Outside grading (a student's own kernel) the hook is None and the list is simply kept.
+_line_counter: Callable[..., int] | None = None
+_remote_contexts: list[tuple] = []
 
 
 def describe(value: object) -> str:
@@ -97,6 +108,8 @@ def count_python_lines(fn: Callable[..., object], *args: object) -> int:
     A loop over n time steps runs its body n times, so this count grows with n; vectorized
     code runs the same lines whatever n is. Deterministic, unlike a timing.
     """
+    if _line_counter is not None:
+        return _line_counter(fn, *args)
     count = 0
 
     def local(frame, event, arg):
@@ -152,16 +165,53 @@ class _Disabled:
 
 
 @contextlib.contextmanager
+def _pushed(spec: tuple) -> Iterator[None]:
+    _remote_contexts.append(spec)
+    try:
+        yield
+    finally:
+        _remote_contexts.remove(spec)
+
+
+def _reference(f: Callable[..., object]) -> tuple[str, str]:
+    return str(getattr(f, "__module__", None) or "?"), str(getattr(f, "__qualname__", None) or getattr(f, "__name__", "?"))
+
+
+def _resolve(reference: tuple[str, str], namespace: dict) -> object | None:
+    """The object that ``_reference`` named, in this process (None when it is not here)."""
+    module_name, qualname = reference
+    if module_name == "__main__":
+        return namespace.get(qualname)
+    module = sys.modules.get(module_name)
+    if module is None:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            return None
+    obj: object = module
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+@contextlib.contextmanager
 def disabled(namespace: dict, *functions: Callable[..., object]) -> Iterator[None]:
     """Switch ``functions`` off inside the block, wherever they are reachable by name.
 
-    Every attribute of the loaded ``seqconv`` and ``numpy`` modules, and every name in
-    ``namespace`` (pass the notebook's ``globals()``), that refers to one of ``functions``
-    is replaced by a stub that fails the test; all are restored on exit.
+    Every attribute of the loaded ``seqconv``, ``numpy`` and ``scipy`` modules, and every
+    name in ``namespace`` (pass the notebook's ``globals()``), that refers to one of
+    ``functions`` is replaced by a stub that fails the test; all are restored on exit.
     """
+    with _pushed(("disabled", tuple(_reference(f) for f in functions))), _disabled_here(namespace, *functions):
+        yield
+
+
+@contextlib.contextmanager
+def _disabled_here(namespace: dict, *functions: Callable[..., object]) -> Iterator[None]:
     targets = {id(f): f"{getattr(f, '__module__', '?')}.{getattr(f, '__name__', '?')}" for f in functions}
     holders: list[tuple[object, str, object]] = []
-    modules = [m for name, m in list(sys.modules.items()) if name.split(".")[0] in ("seqconv", "numpy") and m is not None]
+    modules = [m for name, m in list(sys.modules.items())
+               if name.split(".")[0] in ("seqconv", "numpy", "scipy") and m is not None]
     for module in modules:
         for attr, value in list(vars(module).items()):
             if id(value) in targets:
@@ -183,3 +233,59 @@ def disabled(namespace: dict, *functions: Callable[..., object]) -> Iterator[Non
                 holder[attr] = value
             else:
                 setattr(holder, attr, value)
+
+
+@contextlib.contextmanager
+def padding_refused(value: str, namespace: dict) -> Iterator[None]:
+    """Inside the block, ``seqconv.conv1d`` and ``resolve_padding`` refuse ``padding=value``.
+
+    For an exercise that asks the student to choose the zeros themselves: explicit
+    ``(left, right)`` pairs still work. ``namespace`` is the notebook's ``globals()``.
+    """
+    with _pushed(("padding_refused", value)), _padding_refused_here(value, namespace):
+        yield
+
+
+@contextlib.contextmanager
+def _padding_refused_here(value: str, namespace: dict) -> Iterator[None]:
+    from . import conv
+
+    real_conv1d, real_resolve = conv.conv1d, conv.resolve_padding
+
+    def refuse(padding: object) -> None:
+        if isinstance(padding, str) and padding == value:
+            raise AssertionError(f"choose the zeros (left, right) yourself: padding={value!r} is switched off while this is tested")
+
+    def conv1d_refusing(X, K, b=None, *, padding="valid", **kwargs):  # noqa: ANN001, ANN202 - conv1d's own signature
+        refuse(padding)
+        return real_conv1d(X, K, b, padding=padding, **kwargs)
+
+    def resolve_refusing(padding, *args, **kwargs):  # noqa: ANN001, ANN202 - resolve_padding's own signature
+        refuse(padding)
+        return real_resolve(padding, *args, **kwargs)
+
+    swap = {id(real_conv1d): conv1d_refusing, id(real_resolve): resolve_refusing}
+    package = sys.modules[__package__]
+    slots = [(vars(m), a, v) for m in (package, conv) for a, v in list(vars(m).items()) if id(v) in swap]
+    slots += [(namespace, a, v) for a, v in list(namespace.items()) if id(v) in swap]
+    try:
+        for holder, attr, original in slots:
+            holder[attr] = swap[id(original)]
+        yield
+    finally:
+        for holder, attr, original in slots:
+            holder[attr] = original
+
+
+def enter_remote(spec: tuple, namespace: dict) -> contextlib.AbstractContextManager:
+    """The switch-off that ``spec`` (from ``_remote_contexts``) describes, for this process.
+
+    The grader calls this in the student's kernel around each call of their function.
+    """
+    kind, argument = spec
+    if kind == "disabled":
+        found = [f for f in (_resolve(tuple(ref), namespace) for ref in argument) if f is not None]
+        return _disabled_here(namespace, *found)
+    if kind == "padding_refused":
+        return _padding_refused_here(str(argument), namespace)
+    raise ValueError(f"spec: unknown switch-off {kind!r}")

@@ -1,0 +1,144 @@
+"""The sandbox around a student's kernel: bubblewrap, plus a process-count limit.
+
+Inside, the kernel sees a read-only system (/usr, /lib, /etc, Python and the course's
+virtualenv, the seqconv library) and nothing else of this machine: not the repository,
+not solutions/, not the course workspace (gradebook, masters, hidden tests), not other
+students' work. Writable: its own working directory, a small /tmp and the folder of its
+IPC sockets. No network (a new network namespace has only a loopback of its own), no
+view of other processes' IPC, its own hostname.
+
+The number of processes is capped with a cgroup (the ``pids`` controller), which binds
+root as well; where no cgroup can be made, the kernel launcher falls back to
+RLIMIT_NPROC, which binds ordinary users only.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+LIB = Path(__file__).resolve().parents[1] / "lib"
+TMP_BYTES = 256 * 1024 * 1024
+MAX_PROCESSES = 256   # threads count too: a kernel with BLAS and ipykernel's threads uses ~20
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_problem() -> str | None:
+    """None when bubblewrap runs here; otherwise why not, in a sentence."""
+    if not sys.platform.startswith("linux"):
+        return f"bubblewrap is Linux-only and this is {sys.platform}"
+    if shutil.which("bwrap") is None:
+        return "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (make test installs it where it can)"
+    try:
+        trial = subprocess.run(["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
+                               capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap could not start: {exc}"
+    if trial.returncode != 0:
+        return f"bubblewrap cannot create namespaces here: {trial.stderr.strip()[:300]}"
+    return None
+
+
+def _namespaces() -> list[str]:
+    # No --unshare-pid: the kernel's parent would become the sandbox's pid 1, and
+    # ipykernel's parent poller would shut the kernel down.
+    return ["--unshare-user-try", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+
+
+def _readonly_roots() -> list[str]:
+    roots = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", sys.base_prefix, sys.prefix, str(LIB)]
+    unique: list[str] = []
+    for root in roots:
+        if os.path.exists(root) and root not in unique:
+            unique.append(root)
+    return unique
+
+
+def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, connection_file: str) -> list[str]:
+    """``kernel_command`` wrapped in bubblewrap (the kernel launcher runs this, outside, after setting the limits)."""
+    command = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    for root in _readonly_roots():
+        command += ["--ro-bind", root, root]
+    command += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    command += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
+    # the connection file (with the kernel's HMAC key) lives in /tmp: bind the file alone
+    command += ["--ro-bind", connection_file, connection_file]
+    home = "/tmp/home"
+    command += ["--dir", home, "--setenv", "HOME", home, "--setenv", "MPLCONFIGDIR", f"{home}/matplotlib",
+                "--setenv", "IPYTHONDIR", f"{home}/ipython", "--setenv", "TMPDIR", "/tmp", "--chdir", str(workdir)]
+    return [*command, "--", *kernel_command]
+
+
+class ProcessGroup:
+    """A pids cgroup for one kernel: caps its processes, and kills what is left at the end."""
+
+    def __init__(self, max_processes: int = MAX_PROCESSES):
+        self.path: Path | None = None
+        base = _pids_hierarchy()
+        if base is None:
+            return
+        path = base / f"seqconv-grading-{uuid.uuid4().hex[:12]}"
+        try:
+            path.mkdir()
+            (path / "pids.max").write_text(str(max_processes))
+            self.path = path
+        except OSError:
+            with _quiet():
+                path.rmdir()
+
+    def close(self) -> None:
+        """Kill every process still in the group (a fork bomb, a daemon left behind), then remove it."""
+        if self.path is None:
+            return
+        for _ in range(50):
+            try:
+                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+            except OSError:
+                break
+            if not pids:
+                break
+            for pid in pids:
+                with _quiet():
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.05)
+        with _quiet():
+            self.path.rmdir()
+        self.path = None
+
+
+class _quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return exc[0] is not None and issubclass(exc[0], OSError)
+
+
+def _pids_hierarchy() -> Path | None:
+    """Our cgroup in a writable pids hierarchy (cgroup v1 here; v2 where it is delegated), or None."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "pids" in controllers.split(","):
+            base = Path("/sys/fs/cgroup/pids") / path.lstrip("/")
+            if base.is_dir() and os.access(base, os.W_OK):
+                return base
+        if controllers == "":   # cgroup v2
+            base = Path("/sys/fs/cgroup") / path.lstrip("/")
+            try:
+                enabled = (base / "cgroup.subtree_control").read_text().split()
+            except OSError:
+                continue
+            if "pids" in enabled and os.access(base, os.W_OK):
+                return base
+    return None

@@ -1,0 +1,75 @@
+"""The grader's end of the link inside the student's kernel (module ``_grader_link`` there).
+
+The grader sends this file's source, together with wire.py's, to the student's kernel
+after the student's cells have run, and then asks it to run one call at a time:
+
+    _grader_link.serve(request_path, result_path)
+
+The request (written by the grader, pickled by the trusted process) names the student's
+function, its arguments and the switch-offs to enter; the result is written with
+``encode`` as plain data. Nothing here is trusted: the student's code shares this process
+and may change any of it. That is fine, because all it can change is the data it returns,
+and the checks that judge that data run elsewhere.
+"""
+
+import pickle
+import sys
+import contextlib
+
+import numpy as np
+
+MAX_MESSAGE = 2000
+
+
+def _namespace() -> dict:
+    return sys.modules["__main__"].__dict__
+
+
+def student_function(name):
+    """Unpickled in place of a student's function that the trusted process passed as an argument."""
+    return _namespace()[name]
+
+
+def _after(values) -> dict:
+    """The state, after the call, of the arguments a function may change in place."""
+    after = {}
+    for key, value in values:
+        if type(value) is np.ndarray and value.dtype.kind in ARRAY_KINDS:
+            after[key] = value
+        elif isinstance(value, np.random.Generator):
+            after[key] = value.bit_generator.state
+    return after
+
+
+def _run(request: dict):
+    namespace = _namespace()
+    op = request["op"]
+    if op == "get":
+        return namespace[request["name"]]
+    from seqconv import checks
+
+    with contextlib.ExitStack() as stack:
+        for spec in request.get("contexts", ()):
+            stack.enter_context(checks.enter_remote(spec, namespace))
+        if op == "count_lines":
+            return checks.count_python_lines(request["fn"], *request["args"])
+        args, kwargs = request["args"], request["kwargs"]
+        value = namespace[request["name"]](*args, **kwargs)
+        return {"value": value, "after": _after([*enumerate(args), *kwargs.items()])}
+
+
+def serve(request_path: str, result_path: str) -> None:
+    """Run one request; write its outcome (a value or the exception raised) as plain data."""
+    with open(request_path, "rb") as f:
+        request = pickle.load(f)
+    try:
+        outcome = {"ok": _run(request)}
+    except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
+        outcome = {"raised": [type(exc).__name__, str(exc)[:MAX_MESSAGE]]}
+    try:
+        data = encode(outcome)
+    except (Unencodable, ValueError, RecursionError) as exc:
+        kind = type(outcome.get("ok", {}).get("value") if isinstance(outcome.get("ok"), dict) else outcome.get("ok"))
+        data = encode({"unencodable": f"{kind.__module__}.{kind.__qualname__} ({exc})"[:MAX_MESSAGE]})
+    with open(result_path, "wb") as f:
+        f.write(data)

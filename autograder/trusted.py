@@ -1,0 +1,243 @@
+"""The trusted checks: run a lecture's master notebook where the student's code cannot reach.
+
+    python -m autograder.trusted JOB.json READ_FD WRITE_FD
+
+The grader starts this process next to the student's sandboxed kernel. It runs the
+master's cells: teaching cells as the instructor wrote them, test cells whole (visible
+part, then hidden part). Where the master has an answer cell, the names it defines are
+bound to proxies: calling ``conv1d_same(X, K)`` here sends (name, arguments) to the
+grader, which runs the student's function in their kernel and sends back what it
+returned, as plain data (wire.py) or as the exception it raised. So the checks, the
+expected values and NumPy itself are this process's own: a student's patched ``numpy``,
+``builtins``, traceback hook or check helper, or a returned object with a lying
+``__eq__``, never meets them. No student code runs here.
+
+The answer is one JSON message per test cell, its verdict: the visible part's error and
+output (shown to the student), and only whether the hidden part failed, never why.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import builtins
+import contextlib
+import io
+import json
+import os
+import sys
+import types
+import warnings
+
+import cloudpickle
+
+from . import wire
+
+LINK_MODULE = "_grader_link"
+MAX_TEXT = 20_000
+
+
+class StudentCodeError(Exception):
+    """The student's function raised an exception that is not one of Python's own."""
+
+
+class StudentCodeStopped(RuntimeError):
+    """The student's kernel timed out, died or sent something that is not plain data."""
+
+
+def _link_module() -> types.ModuleType:
+    """``_grader_link`` here, so that a proxy pickles as ``_grader_link.student_function(name)``,
+    which the student's kernel resolves to their own function (student_side.py)."""
+    module = sys.modules.get(LINK_MODULE)
+    if module is None:
+        module = types.ModuleType(LINK_MODULE)
+
+        def student_function(name: str):
+            raise RuntimeError("student_function is resolved in the student's kernel only")
+
+        student_function.__module__, student_function.__qualname__ = LINK_MODULE, "student_function"
+        module.student_function = student_function
+        sys.modules[LINK_MODULE] = module
+    return module
+
+
+class Link:
+    """Messages to and from the grader (JSON lines over two pipes)."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self._in = os.fdopen(read_fd, "r", encoding="utf-8")
+        self._out = os.fdopen(write_fd, "w", encoding="utf-8")
+
+    def send(self, message: dict) -> None:
+        self._out.write(json.dumps(message) + "\n")
+        self._out.flush()
+
+    def ask(self, request: dict, what: str) -> object:
+        """Run ``request`` in the student's kernel; its plain-data outcome, or raise as it did."""
+        payload = base64.b64encode(cloudpickle.dumps(request)).decode("ascii")
+        self.send({"op": "run", "request": payload, "what": what})
+        line = self._in.readline()
+        if not line:
+            raise StudentCodeStopped("the grader closed the link")
+        reply = json.loads(line)
+        if reply["status"] == "timeout":
+            raise TimeoutError(reply["message"])
+        if reply["status"] != "ok":
+            raise StudentCodeStopped(reply.get("message", reply["status"]))
+        try:
+            outcome = wire.decode(base64.b64decode(reply["result"]))
+        except (wire.WireError, ValueError) as exc:
+            raise StudentCodeStopped(f"the kernel's answer is not plain data ({exc})") from None
+        if not isinstance(outcome, dict) or len(outcome) != 1:
+            raise StudentCodeStopped("the kernel's answer is not in the expected form")
+        (kind, body), = outcome.items()
+        if kind == "ok":
+            return body
+        if kind == "raised" and isinstance(body, list) and len(body) == 2:
+            raise _student_exception(str(body[0]), str(body[1]))
+        if kind == "unencodable":
+            raise TypeError(f"the value returned is not plain data (numbers, strings, lists, tuples, dicts, "
+                            f"NumPy arrays): {body}")
+        raise StudentCodeStopped("the kernel's answer is not in the expected form")
+
+
+def _student_exception(name: str, message: str) -> BaseException:
+    """The exception the student's code raised, rebuilt as Python's own class when it is one."""
+    cls = getattr(builtins, name, None)
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        try:
+            return cls(message)
+        except TypeError:
+            pass
+    return StudentCodeError(f"{name}: {message}")
+
+
+class StudentFunction:
+    """Stands for a function defined in the student's answer cell."""
+
+    def __init__(self, name: str, link: Link):
+        self.__name__ = self.__qualname__ = name
+        self._link = link
+
+    def __call__(self, *args, **kwargs):
+        from seqconv import checks
+
+        outcome = self._link.ask({"op": "call", "name": self.__name__, "args": args, "kwargs": kwargs,
+                                  "contexts": list(checks._remote_contexts)}, f"{self.__name__}()")
+        if not isinstance(outcome, dict) or set(outcome) != {"value", "after"}:
+            raise StudentCodeStopped("the kernel's answer is not in the expected form")
+        _write_back(args, kwargs, outcome["after"])
+        return outcome["value"]
+
+    def __reduce__(self):
+        return (_link_module().student_function, (self.__name__,))
+
+    def __repr__(self) -> str:
+        return f"<student function {self.__name__}>"
+
+
+def _write_back(args: tuple, kwargs: dict, after: object) -> None:
+    """Arguments the student's function changed in place (arrays, random generators) change here too."""
+    import numpy as np
+
+    if not isinstance(after, dict):
+        return
+    for key, value in after.items():
+        target = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key) if isinstance(key, str) else None
+        if isinstance(target, np.random.Generator) and isinstance(value, dict):
+            with contextlib.suppress(Exception):
+                target.bit_generator.state = value
+        elif type(target) is np.ndarray and isinstance(value, np.ndarray) and value.shape == target.shape:
+            with contextlib.suppress(Exception):
+                target[...] = value
+
+
+def defined_names(source: str) -> tuple[list[str], list[str]]:
+    """(functions and classes, variables) that a cell's top level defines."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [], []
+    functions, variables = [], []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            functions.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for leaf in ast.walk(target):
+                    if isinstance(leaf, ast.Name) and leaf.id not in variables:
+                        variables.append(leaf.id)
+    return functions, variables
+
+
+def _run_part(source: str, namespace: dict, label: str) -> dict:
+    """Execute ``source``; what it printed and the error it raised, if any."""
+    out, err = io.StringIO(), io.StringIO()
+    error = None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            exec(compile(source, label, "exec"), namespace)  # noqa: S102 - the master notebook's own code
+        except BaseException as exc:  # noqa: BLE001 - a failing test is an answer, not a crash
+            error = [type(exc).__name__, str(exc)[:MAX_TEXT]]
+    _close_figures()
+    return {"stdout": out.getvalue()[:MAX_TEXT], "stderr": err.getvalue()[:MAX_TEXT], "error": error}
+
+
+def _close_figures() -> None:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
+def run(job: dict, link: Link) -> None:
+    """Run the master's cells; send one verdict per test cell, then ``done``."""
+    from seqconv import checks
+
+    def count_lines(fn, *args) -> int:
+        request = {"op": "count_lines", "fn": fn, "args": args, "contexts": list(checks._remote_contexts)}
+        return int(link.ask(request, f"{getattr(fn, '__name__', 'your function')}() (counting its lines)"))
+
+    checks._line_counter = count_lines
+    warnings.filterwarnings("ignore", message=".*non-interactive.*")   # plt.show() on Agg, in teaching cells
+    namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
+    for index, cell in enumerate(job["cells"]):
+        label = f"<{cell.get('grade_id') or f'cell {index}'}>"
+        if cell["kind"] == "answer":
+            functions, variables = defined_names(cell["source"])
+            for name in functions:
+                namespace[name] = StudentFunction(name, link)
+            for name in variables:
+                try:
+                    namespace[name] = link.ask({"op": "get", "name": name}, f"reading {name}")
+                except Exception:  # noqa: BLE001 - not defined by the student, or not plain data
+                    namespace.pop(name, None)
+        elif cell["kind"] == "teaching":
+            _run_part(cell["source"], namespace, label)
+        else:
+            visible = _run_part(cell["visible"], namespace, label)
+            hidden_failed, why = False, None
+            if visible["error"] is None and not visible["stderr"] and cell["hidden"].strip():
+                hidden = _run_part(cell["hidden"], namespace, label)
+                if hidden["error"] is not None:
+                    hidden_failed = True
+                    why = "timeout" if hidden["error"][0] == "TimeoutError" else "error"
+                elif hidden["stderr"]:
+                    hidden_failed, why = True, "stderr"
+            link.send({"op": "verdict", "grade_id": cell["grade_id"], "visible": visible,
+                       "hidden_failed": hidden_failed, "hidden_why": why})
+    link.send({"op": "done"})
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    job_path, read_fd, write_fd = argv[0], int(argv[1]), int(argv[2])
+    with open(job_path, encoding="utf-8") as f:
+        job = json.load(f)
+    sys.path[:0] = job.get("sys_path", [])
+    _link_module()
+    run(job, Link(read_fd, write_fd))
+
+
+if __name__ == "__main__":
+    main()
