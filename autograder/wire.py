@@ -59,8 +59,7 @@ def _encode(value, depth: int):
 def _array(a) -> dict:
     if a.dtype.kind not in ARRAY_KINDS or a.dtype.fields is not None:
         raise Unencodable(f"an array of dtype {a.dtype}")
-    a = np.ascontiguousarray(a)
-    return {"dtype": a.dtype.str, "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")}
+    return {"dtype": a.dtype.str, "shape": list(a.shape), "data": base64.b64encode(a.tobytes(order="C")).decode("ascii")}
 
 
 def encode(value) -> bytes:

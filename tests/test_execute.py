@@ -1,29 +1,45 @@
 """The grading executor on small notebooks: timeouts, dying kernels, floods of output,
-limits, and hidden test parts that leave no trace."""
+limits, the sandbox, hidden test parts that leave no trace, and verdicts that the
+student's code cannot fake (the test cells run in the trusted process)."""
 
 from __future__ import annotations
 
 import nbformat
 import pytest
 
-from autograder.cells import split_test_source
+from autograder.cells import is_answer_cell, is_test_cell, split_test_source
+from autograder.course import ROOT
 from autograder.execute import GRADED, HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, Limits, execute_notebook
+from autograder.sandbox import bwrap_problem
+
+SANDBOX = "bwrap" if bwrap_problem() is None else "none"
+needs_bwrap = pytest.mark.skipif(SANDBOX != "bwrap", reason=f"no sandbox here: {bwrap_problem()}")
 
 
-def _notebook(*sources: str, test_at: int | None = None):
+def _notebook(*sources: str, test_at: int | None = None, answer_at: int | None = None):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
     if test_at is not None:
         nb.cells[test_at].metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1, "locked": True}
+    if answer_at is not None:
+        nb.cells[answer_at].metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "a", "locked": False}
     return nb
+
+
+def _master_of(nb):
+    """The instructor's side of a small notebook: its answer and test cells (the others run only for the student)."""
+    master = nbformat.v4.new_notebook()
+    master.cells = [c for c in nb.cells if is_test_cell(c) or is_answer_cell(c)]
+    return master
 
 
 def _errors(cell):
     return [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
 
 
-def _run(tmp_path, nb, **limits):
-    return execute_notebook(nb, tmp_path, Limits(**{"cell_timeout_s": 3, **limits}))
+def _run(tmp_path, nb, master=None, **limits):
+    return execute_notebook(nb, _master_of(nb) if master is None else master, tmp_path,
+                            Limits(**{"cell_timeout_s": 3, "sandbox": SANDBOX, **limits}))
 
 
 def test_split_test_source():
@@ -99,3 +115,101 @@ def test_visible_failure_keeps_its_message_and_skips_the_hidden_part(tmp_path):
     result = _run(tmp_path, _notebook(test, test_at=0))
     assert _errors(result.nb.cells[0]) == [("AssertionError", "expected 3, got 4")]
     assert not any("hidden ran" in o.get("text", "") for o in result.nb.cells[0].outputs)
+
+
+# -- verdicts come from the trusted process ---------------------------------------------------
+# A student's answer cell ``def f...`` followed by a test of f. The test code runs in the
+# trusted process: whatever the answer cell does to its own interpreter, the test sees
+# only the plain data f returns.
+
+TEST_F = "import numpy as np\nassert np.allclose(f(np.arange(3.0)), [0.0, 2.0, 4.0]), 'f should double its input'"
+
+
+def _graded(tmp_path, answer: str, test: str = TEST_F):
+    result = _run(tmp_path, _notebook(answer, test, answer_at=0, test_at=1))
+    return result, _errors(result.nb.cells[1])
+
+
+def test_a_correct_answer_passes(tmp_path):
+    result, errors = _graded(tmp_path, "def f(x):\n    return 2 * x")
+    assert result.status == GRADED and errors == []
+
+
+@pytest.mark.parametrize("attack", [
+    # numpy's comparisons patched in the student's kernel
+    "import numpy as np\nnp.allclose = lambda *a, **k: True\ndef f(x):\n    return x",
+    # builtins patched: assert cannot fail there
+    "import builtins\nbuiltins.AssertionError = type('Quiet', (Exception,), {})\ndef f(x):\n    return x",
+    # exceptions swallowed by IPython's custom exception handler and the traceback hook
+    "import sys\nget_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\nsys.excepthook = lambda *a: None\n"
+    "def f(x):\n    return x",
+    # a returned object that equals everything
+    "class Anything:\n    def __eq__(self, other):\n        return True\n    __array_priority__ = 1000\n"
+    "def f(x):\n    return Anything()",
+    # an ndarray subclass whose comparisons always hold
+    "import numpy as np\nclass Yes(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(self.shape, bool)\n"
+    "def f(x):\n    return np.zeros(3).view(Yes)",
+    # the test cell rewritten by an input transformer before it runs
+    "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\ndef f(x):\n    return x",
+])
+def test_what_the_student_kernel_does_cannot_pass_a_failing_test(tmp_path, attack):
+    result, errors = _graded(tmp_path, attack)
+    assert errors, f"the attack passed: {result.nb.cells[1].outputs}"
+
+
+def test_the_students_exception_reaches_the_test_as_its_own_class(tmp_path):
+    test = ("try:\n    f(-1)\nexcept ValueError as exc:\n    assert 'negative' in str(exc)\n"
+            "else:\n    raise AssertionError('f(-1) should raise ValueError')")
+    result, errors = _graded(tmp_path, "def f(x):\n    if x < 0:\n        raise ValueError('x is negative')\n    return x", test)
+    assert errors == []
+
+
+def test_arguments_changed_in_place_are_changed_for_the_test_too(tmp_path):
+    test = ("import numpy as np\nrng = np.random.default_rng(0)\nx = np.zeros(3)\nf(x, rng)\n"
+            "reference = np.random.default_rng(0)\nreference.random(2)\n"
+            "assert rng.random() == reference.random(), 'rng advanced by 2 draws'\nassert x.tolist() == [1.0, 1.0, 1.0]")
+    result, errors = _graded(tmp_path, "def f(x, rng):\n    rng.random(2)\n    x += 1", test)
+    assert errors == []
+
+
+def test_a_test_input_can_be_a_function_of_the_test(tmp_path):
+    test = "k = 3\nassert f(lambda v: v * k, 2) == 6"
+    result, errors = _graded(tmp_path, "def f(g, v):\n    return g(v)", test)
+    assert errors == []
+
+
+def test_an_infinite_loop_in_a_tested_function_fails_that_test_and_grading_goes_on(tmp_path):
+    test = "try:\n    f(1)\nexcept TimeoutError:\n    pass\nassert f(0) == 0"
+    result, errors = _graded(tmp_path, "def f(x):\n    while x:\n        pass\n    return 0", test)
+    assert result.status == TIMEOUT and errors == []
+
+
+# -- the sandbox --------------------------------------------------------------------------------
+
+@needs_bwrap
+def test_sandbox_hides_the_repository_and_the_network(tmp_path):
+    probe = (f"import os, socket\nprint(os.path.exists({str(ROOT / 'solutions')!r}), os.path.exists({str(ROOT / 'autograder')!r}))\n"
+             "s = socket.socket()\ns.settimeout(2)\ntry:\n    s.connect(('1.1.1.1', 53))\n    print('connected')\n"
+             "except OSError as exc:\n    print('no network')")
+    result = _run(tmp_path, _notebook(probe))
+    assert result.nb.cells[0].outputs[0].text.split() == ["False", "False", "no", "network"]
+
+
+@needs_bwrap
+def test_sandbox_is_read_only_but_for_the_working_directory(tmp_path):
+    import sys
+    probe = (f"import os\nfor path in ({sys.prefix + '/x'!r}, '/usr/x', {str(tmp_path / 'mine')!r}):\n"
+             "    try:\n        open(path, 'w').close()\n        print('wrote', path)\n"
+             "    except OSError as exc:\n        print('refused', path)")
+    result = _run(tmp_path, _notebook(probe))
+    lines = result.nb.cells[0].outputs[0].text.splitlines()
+    assert [line.split()[0] for line in lines] == ["refused", "refused", "wrote"]
+
+
+@needs_bwrap
+def test_sandbox_caps_the_number_of_processes(tmp_path):
+    bomb = ("import os, time\nborn = 0\ntry:\n    for _ in range(2000):\n        if os.fork() == 0:\n"
+            "            time.sleep(30)\n            os._exit(0)\n        born += 1\nexcept OSError:\n    pass\nprint(born)")
+    result = _run(tmp_path, _notebook(bomb, "print('after')"))
+    assert int(result.nb.cells[0].outputs[0].text) < 300
+    assert result.nb.cells[1].outputs[0].text == "after\n"

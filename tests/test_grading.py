@@ -18,9 +18,11 @@ from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
 from autograder.cells import split_test_source
 from autograder.execute import Limits
 from autograder.grade import Grader, Settings, write_outputs
+from autograder.sandbox import bwrap_problem
 
 LECTURES = lecture_ids()
 TIMEOUT_S = 10
+SANDBOX = "bwrap" if bwrap_problem() is None else "none"
 
 
 def _test_points(lecture: str) -> dict[str, float]:
@@ -37,7 +39,7 @@ def _max_points(lecture: str) -> float:
 
 def _settings(tmp, submissions, workers) -> Settings:
     return Settings(submissions=submissions, out=tmp / "out", course_dir=tmp / "course", workers=workers,
-                    limits=Limits(cell_timeout_s=TIMEOUT_S), progress=False)
+                    limits=Limits(cell_timeout_s=TIMEOUT_S, sandbox=SANDBOX), progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +129,7 @@ def test_rerun_changes_nothing_and_resubmission_is_regraded(tmp_path, submission
     course = tmp_path / "course"
     shutil.copytree(serial_grader.course.root, course)
     settings = Settings(submissions=folder, out=tmp_path / "out", course_dir=course, workers=1,
-                        limits=Limits(cell_timeout_s=TIMEOUT_S), progress=False)
+                        limits=Limits(cell_timeout_s=TIMEOUT_S, sandbox=SANDBOX), progress=False)
     again = Grader(settings)
     again.run()
     assert again.jobs_run == 0
