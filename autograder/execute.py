@@ -54,6 +54,9 @@ LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 LINK_SOURCES = (Path(__file__).with_name("wire.py"), Path(__file__).with_name("student_side.py"))
 MAX_RESULT_BYTES = 64 * 1024 * 1024
+# After this many timeouts (cells or calls) the kernel is stopped: a notebook whose every
+# function loops forever would otherwise cost a timeout per test call.
+MAX_TIMEOUTS = 3
 
 GRADED = "graded"
 TIMEOUT = "timeout"
@@ -192,13 +195,21 @@ class _StudentKernel:
             cell.outputs = list(ran.outputs)
             cell.execution_count = position + 1
             if self.client.timeouts > timeouts_before:
-                self.result.status = TIMEOUT
-                self.result.details.append(f"{grade_id} ran longer than {self.limits.cell_timeout_s} s")
-                if not _responsive(self.client, self.scratch):
-                    self.stopped = f"the kernel did not recover after {grade_id} timed out"
-                    self.result.details.append(self.stopped)
+                self._timed_out(grade_id)
+                if self.stopped:
                     _mark_not_run(nb, code_cells[position + 1:], self.stopped)
                     return
+
+    def _timed_out(self, what: str) -> None:
+        """``what`` timed out and was interrupted: go on if the kernel recovered, within MAX_TIMEOUTS."""
+        self.result.status = TIMEOUT
+        self.result.details.append(f"{what} ran longer than {self.limits.cell_timeout_s} s")
+        if self.client.timeouts >= MAX_TIMEOUTS:
+            self.stopped = f"stopped after {MAX_TIMEOUTS} timeouts"
+        elif not _responsive(self.client, self.scratch):
+            self.stopped = f"the kernel did not recover after {what} timed out"
+        if self.stopped:
+            self.result.details.append(self.stopped)
 
     def _stop(self, stop: BaseException, where: str) -> None:
         if isinstance(stop, _Unresponsive):
@@ -215,7 +226,10 @@ class _StudentKernel:
         code = ("import sys as _s, types as _t\n_m = _t.ModuleType('_grader_link')\n"
                 f"exec(compile({source!r}, '_grader_link', 'exec'), _m.__dict__)\n"
                 "_s.modules['_grader_link'] = _m\ndel _s, _t, _m")
-        self.call_in_kernel(code, "loading the grader's link")
+        reply = self.call_in_kernel(code, "loading the grader's link")
+        if reply["status"] != "ok" and not self.stopped:
+            self.stopped = f"the grader's link could not be loaded in your kernel ({reply['message']})"
+            self.result.details.append(self.stopped)
 
     def call_in_kernel(self, code: str, what: str) -> dict:
         """Run ``code``; {"status": "ok"} or why not (timeout, stopped)."""
@@ -229,11 +243,7 @@ class _StudentKernel:
             self._stop(stop, what)
             return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
         if self.client.timeouts > timeouts_before:
-            self.result.status = TIMEOUT
-            self.result.details.append(f"{what} ran longer than {self.limits.cell_timeout_s} s")
-            if not _responsive(self.client, self.scratch):
-                self.stopped = f"the kernel did not recover after {what} timed out"
-                self.result.details.append(self.stopped)
+            self._timed_out(what)
             return {"status": "timeout", "message": f"{what} ran longer than {self.limits.cell_timeout_s} s and was interrupted"}
         errors = [o for o in ran.outputs if o.output_type == "error"]
         if errors:

@@ -13,6 +13,7 @@ settings are unchanged keeps its recorded result, unless ``--force``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -76,6 +77,8 @@ def run_job(job: Job) -> tuple[str, str, str, list[str]]:
         executed: Executed = execute_notebook(nb, master, workdir, job.limits)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            workdir.parent.rmdir()   # the student's folder, once their last notebook is done
     return job.student, job.lecture, executed.status, nbformat.writes(executed.nb), executed.details
 
 
@@ -320,6 +323,8 @@ def grade(settings: Settings) -> int:
     print(report.terminal_table(outcomes, grader.course.lectures))
     for note in grader.skipped:
         print(f"skipped: {note}")
+    if settings.limits.sandbox == "none":
+        print("note: student code ran without a sandbox (--no-sandbox): resource limits only")
     print(f"\ngrades: {settings.out / 'grades.csv'}\nfeedback: {settings.out / 'feedback'}/<student>.html\n"
           f"class report: {settings.out / 'report.html'}\ngradebook: {grader.course.db_url}")
     return 1 if any(o.status == GRADER_ERROR for o in outcomes) else 0

@@ -88,4 +88,7 @@ class CourseWorkspace:
             f"c.CourseDirectory.root = {str(self.root)!r}\n"
             f"c.CourseDirectory.db_url = {self.db_url!r}\n"
             f"c.ClearSolutions.code_stub = {dict(self.config.ClearSolutions.code_stub)!r}\n"
+            "# nbgrader's own feedback copies test cells whole, hidden tests included: clear them\n"
+            "c.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades', "
+            "'nbgrader.preprocessors.ClearHiddenTests', 'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']\n"
         )

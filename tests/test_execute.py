@@ -213,3 +213,11 @@ def test_sandbox_caps_the_number_of_processes(tmp_path):
     result = _run(tmp_path, _notebook(bomb, "print('after')"))
     assert int(result.nb.cells[0].outputs[0].text) < 300
     assert result.nb.cells[1].outputs[0].text == "after\n"
+
+
+def test_after_three_timeouts_the_kernel_is_stopped_and_later_calls_fail_at_once(tmp_path):
+    test = ("last = None\nfor _ in range(6):\n    try:\n        f(1)\n    except (TimeoutError, RuntimeError) as exc:\n"
+            "        last = exc\nraise AssertionError(str(last))")
+    result, errors = _graded(tmp_path, "def f(x):\n    while x:\n        pass", test)
+    assert result.status == TIMEOUT and "stopped after 3 timeouts" in result.details
+    assert "stopped after 3 timeouts" in errors[0][1]

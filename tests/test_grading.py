@@ -203,6 +203,28 @@ def test_feedback_shows_results_but_nothing_hidden(serial):
     assert "NotImplementedError" in pages["cleo"]
 
 
+def test_nbgraders_own_feedback_shows_nothing_hidden(serial):
+    """An instructor may also run `nbgrader generate_feedback` in the workspace: it must not leak either."""
+    import os
+    import subprocess
+    import sys
+
+    grader, _ = serial
+    course = grader.course.root
+    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "generate_feedback", "--all"],
+                   cwd=course, env=env, check=True, capture_output=True, timeout=300)
+    import html
+
+    # the page's text: nbgrader highlights code with spans and escapes it
+    pages = {p: html.unescape(re.sub(r"<[^>]+>", "", p.read_text())) for p in (course / "feedback").rglob("*.html")}
+    assert len(pages) >= len(LECTURES), "nbgrader wrote feedback for every graded notebook"
+    hidden = _hidden_lines()
+    for path, page in pages.items():
+        assert "BEGIN HIDDEN TESTS" not in page, path
+        assert not [line for line in hidden if line in page], path
+
+
 def test_class_report(serial):
     grader, _ = serial
     report = (grader.settings.out / "report.html").read_text()
