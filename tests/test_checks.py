@@ -86,3 +86,46 @@ def test_disabled_switches_off_every_binding_and_restores_them():
         assert namespace["other"] is np.sum
     assert gc.rel_error(1.0, 1.0) == 0.0 and student() == 0.0
     assert np.correlate([2.0], [3.0])[0] == 6.0
+
+
+def test_padding_refused_switches_off_same_padding_only_inside_the_block():
+    import seqconv
+    from seqconv.checks import padding_refused
+
+    X, K = np.arange(8.0).reshape(8, 1), np.ones((3, 1, 1))
+    namespace = {"conv1d": seqconv.conv1d}
+    with padding_refused("same", namespace):
+        with pytest.raises(AssertionError, match="padding='same' is switched off"):
+            seqconv.conv1d(X, K, padding="same")
+        with pytest.raises(AssertionError):
+            namespace["conv1d"](X, K, padding="same")
+        assert seqconv.conv1d(X, K, padding=(1, 1)).shape == (8, 1)   # explicit zeros still work
+    assert seqconv.conv1d(X, K, padding="same").shape == (8, 1) and namespace["conv1d"] is seqconv.conv.conv1d
+
+
+def test_switch_offs_are_described_for_the_students_kernel_while_active():
+    """The grader's trusted process sends these specs along with each call (seqconv.checks._remote_contexts)."""
+    from seqconv import checks
+
+    with checks.disabled({}, np.convolve):
+        with checks.padding_refused("same", {}):
+            assert checks._remote_contexts == [("disabled", (("numpy", "convolve"),)), ("padding_refused", "same")]
+    assert checks._remote_contexts == []
+
+
+def test_enter_remote_rebuilds_the_switch_off_from_its_spec():
+    import scipy.signal
+    from seqconv import checks
+
+    def mine(x):
+        return x
+
+    namespace = {"mine": mine}
+    spec = ("disabled", (("numpy", "convolve"), (scipy.signal.correlate.__module__, "correlate"), ("__main__", "mine")))
+    with checks.enter_remote(spec, namespace):
+        for switched_off in (np.convolve, scipy.signal.correlate, namespace["mine"]):
+            with pytest.raises(AssertionError, match="switched off"):
+                switched_off([1.0], [1.0])
+    assert np.convolve([1.0], [2.0]).tolist() == [2.0] and namespace["mine"] is mine
+    with pytest.raises(ValueError, match="spec"):
+        checks.enter_remote(("unknown", None), namespace)
