@@ -34,7 +34,8 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ from nbformat import NotebookNode
 
 from . import sandbox
 from .cells import is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
+from .trusted import defined_names
 
 HIDDEN_FAILURE = "HiddenTestFailure"
 # Run as a script, not as ``-m autograder...``: the kernel's working directory is the
@@ -57,6 +59,10 @@ MAX_RESULT_BYTES = 64 * 1024 * 1024
 # After this many timeouts (cells or calls) the kernel is stopped: a notebook whose every
 # function loops forever would otherwise cost a timeout per test call.
 MAX_TIMEOUTS = 3
+# Disk the kernel may fill in its working folder and socket folder (RLIMIT_FSIZE caps one
+# file only); DiskWatch kills the kernel past it.
+DISK_QUOTA_BYTES = 512 * 1024 * 1024
+DISK_QUOTA_ENTRIES = 10_000
 
 GRADED = "graded"
 TIMEOUT = "timeout"
@@ -167,6 +173,56 @@ def _responsive(client: _CappedClient, scratch: NotebookNode) -> bool:
         return False
     finally:
         client.timeout = saved
+
+
+class DiskWatch:
+    """Kills the kernel when its writable folders hold more than the quota (bytes or files).
+
+    A thread that sums the folders' allocated size a few times a second; the kernel's
+    sandbox is one process tree, so killing its first process ends all of it.
+    """
+
+    def __init__(self, folders: list[Path], kill: Callable[[], None], quota_bytes: int = DISK_QUOTA_BYTES,
+                 quota_entries: int = DISK_QUOTA_ENTRIES, interval_s: float = 0.2):
+        self.folders, self.kill = folders, kill
+        self.quota_bytes, self.quota_entries, self.interval_s = quota_bytes, quota_entries, interval_s
+        self.exceeded: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="disk-watch", daemon=True)
+
+    def __enter__(self) -> DiskWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def usage(self) -> tuple[int, int]:
+        """(bytes allocated, entries) under the folders; stops counting past the entry quota."""
+        size = entries = 0
+        stack = [str(f) for f in self.folders]
+        while stack and entries <= self.quota_entries:
+            try:
+                with os.scandir(stack.pop()) as listing:
+                    for entry in listing:
+                        entries += 1
+                        info = entry.stat(follow_symlinks=False)
+                        size += info.st_blocks * 512
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+            except OSError:
+                continue
+        return size, entries
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            size, entries = self.usage()
+            if size > self.quota_bytes or entries > self.quota_entries:
+                self.exceeded = (f"the kernel's files took more than {self.quota_bytes // 2**20} MiB of disk"
+                                 if size > self.quota_bytes else f"the kernel made more than {self.quota_entries:,} files")
+                self.kill()
+                return
 
 
 class _StudentKernel:
@@ -301,7 +357,9 @@ def trusted_job(master: NotebookNode) -> dict:
             visible, hidden = split_test_source(cell.source)
             cells.append({"kind": "test", "grade_id": grade_id, "visible": visible, "hidden": hidden})
         elif is_answer_cell(cell):
-            cells.append({"kind": "answer", "grade_id": grade_id, "source": cell.source})
+            # the names it defines, not its source: the reference solution stays out of the job
+            functions, variables = defined_names(cell.source)
+            cells.append({"kind": "answer", "grade_id": grade_id, "functions": functions, "variables": variables})
         else:
             cells.append({"kind": "teaching", "grade_id": grade_id, "source": cell.source})
     return {"cells": cells, "sys_path": [str(PACKAGE_ROOT)]}
@@ -431,11 +489,12 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     kernel = _StudentKernel(client, limits, workdir, result)
     verdicts: dict[str, dict] = {}
+    disk = DiskWatch([workdir, sockets], lambda: _kill_kernel(km))
     try:
-        with client.setup_kernel(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-            kernel.run_cells(nb)
+        with client.setup_kernel(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), disk:
+            kernel.open_link()   # first: it keeps references taken before any student code runs
             if not kernel.stopped:
-                kernel.open_link()
+                kernel.run_cells(nb)
             verdicts = _run_trusted(master, kernel, limits, env)
     except DeadKernelError:
         result.status = KERNEL_DIED
@@ -452,6 +511,9 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     finally:
         processes.close()
         shutil.rmtree(sockets, ignore_errors=True)
+    if disk.exceeded:
+        result.status = KERNEL_DIED
+        result.details.append(f"stopped: {disk.exceeded}")
     for cell in nb.cells:
         if is_test_cell(cell):
             grade_id = nbgrader_meta(cell).get("grade_id")
@@ -459,6 +521,16 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     if client.dropped:
         result.details.append(f"{client.dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
     return result
+
+
+def _kill_kernel(km: AsyncKernelManager) -> None:
+    """SIGKILL the kernel's first process (the launcher, then bubblewrap, then the kernel: one pid)."""
+    process = getattr(km.provisioner, "process", None)
+    if process is not None:
+        try:
+            process.kill()
+        except OSError:
+            pass
 
 
 def _hidden_failure(why: str | None) -> NotebookNode:

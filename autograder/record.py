@@ -15,6 +15,7 @@ from datetime import datetime
 import nbformat
 from nbformat import NotebookNode
 
+from .cells import nbgrader_meta
 from .workspace import CourseWorkspace
 
 
@@ -43,10 +44,15 @@ def sanitize(course: CourseWorkspace, student: str, lecture: str, nb: NotebookNo
     config.OverwriteCells.add_missing_cells = True
     resources = _resources(course, student, lecture)
     nb = _apply([ClearOutput, DeduplicateIds, OverwriteKernelspec], nb, resources, config)
-    # DeduplicateIds leaves a duplicate with empty nbgrader metadata, on which nbgrader 0.9's
-    # OverwriteCells(add_missing_cells=True) fails with KeyError 'grade_id': drop it first.
+    # DeduplicateIds leaves a duplicate with empty nbgrader metadata, and a renamed graded cell
+    # has a grade_id the gradebook does not know: on either, nbgrader 0.9's
+    # OverwriteCells(add_missing_cells=True) fails with KeyError 'grade_id'. Such a cell is the
+    # student's own (integrity.tampering reports it): it loses its nbgrader metadata, and the
+    # real cell is added back.
+    master = nbformat.read(course.path("source", None, lecture), as_version=4)
+    known = {nbgrader_meta(cell).get("grade_id") for cell in master.cells} - {None}
     for cell in nb.cells:
-        if cell.get("metadata", {}).get("nbgrader") == {}:
+        if "nbgrader" in cell.get("metadata", {}) and nbgrader_meta(cell).get("grade_id") not in known:
             del cell.metadata["nbgrader"]
     nb = _apply([OverwriteCells, CheckCellMetadata], nb, resources, config)
     for index, cell in enumerate(nb.cells):  # cells nbgrader added back carry no id (nbformat 4.5 wants one)

@@ -3,9 +3,10 @@
 Inside, the kernel sees a read-only system (/usr, /lib, /etc, Python and the course's
 virtualenv, the seqconv library) and nothing else of this machine: not the repository,
 not solutions/, not the course workspace (gradebook, masters, hidden tests), not other
-students' work. Writable: its own working directory, a small /tmp and the folder of its
-IPC sockets. No network (a new network namespace has only a loopback of its own), no
-view of other processes' IPC, its own hostname.
+students' work. Writable: its own working directory, the folder of its IPC sockets, and
+small tmpfs at /tmp and /dev/shm (the sandbox's own root and /dev are read-only). The
+grader watches the disk use of the two folders (DiskWatch in execute.py). No network (a new network namespace has only a loopback of its own), no
+view of other processes or their IPC, its own hostname.
 
 The number of processes is capped with a cgroup (the ``pids`` controller), which binds
 root as well; where no cgroup can be made, the kernel launcher falls back to
@@ -26,6 +27,7 @@ from pathlib import Path
 
 LIB = Path(__file__).resolve().parents[1] / "lib"
 TMP_BYTES = 256 * 1024 * 1024
+SHM_BYTES = 64 * 1024 * 1024
 MAX_PROCESSES = 256   # threads count too: a kernel with BLAS and ipykernel's threads uses ~20
 
 
@@ -47,9 +49,9 @@ def bwrap_problem() -> str | None:
 
 
 def _namespaces() -> list[str]:
-    # No --unshare-pid: the kernel's parent would become the sandbox's pid 1, and
-    # ipykernel's parent poller would shut the kernel down.
-    return ["--unshare-user-try", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    # A pid namespace of its own: the kernel sees no process of this machine, so it cannot
+    # signal the grader (same user); everything in it dies with the sandbox's pid 1.
+    return ["--unshare-user-try", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
 
 
 def _readonly_roots() -> list[str]:
@@ -66,13 +68,19 @@ def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, co
     command = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     for root in _readonly_roots():
         command += ["--ro-bind", root, root]
-    command += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    command += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+                "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     command += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
     # the connection file (with the kernel's HMAC key) lives in /tmp: bind the file alone
     command += ["--ro-bind", connection_file, connection_file]
+    # ipykernel would watch the grader's pid, which does not exist in the pid namespace, and
+    # quit; --die-with-parent does that job.
+    command += ["--unsetenv", "JPY_PARENT_PID"]
     home = "/tmp/home"
     command += ["--dir", home, "--setenv", "HOME", home, "--setenv", "MPLCONFIGDIR", f"{home}/matplotlib",
                 "--setenv", "IPYTHONDIR", f"{home}/ipython", "--setenv", "TMPDIR", "/tmp", "--chdir", str(workdir)]
+    # last: the sandbox's own root (a tmpfs holding the mount points) becomes read-only too
+    command += ["--remount-ro", "/"]
     return [*command, "--", *kernel_command]
 
 

