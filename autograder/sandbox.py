@@ -66,10 +66,11 @@ def _readonly_roots() -> list[str]:
 def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, connection_file: str) -> list[str]:
     """``kernel_command`` wrapped in bubblewrap (the kernel launcher runs this, outside, after setting the limits)."""
     command = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--hostname", "sandbox"]
-    for root in _readonly_roots():
-        command += ["--ro-bind", root, root]
+    # the tmpfs first: a later mount on /tmp would hide what is bound below it (a checkout in /tmp)
     command += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
                 "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    for root in _readonly_roots():
+        command += ["--ro-bind", root, root]
     command += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
     # the connection file (with the kernel's HMAC key) lives in /tmp: bind the file alone
     command += ["--ro-bind", connection_file, connection_file]

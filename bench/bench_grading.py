@@ -1,6 +1,7 @@
 """Grading throughput: `python -m autograder grade --workers 2` against plain serial
 `nbgrader autograde`, on the same synthetic class, in the same run.
 
+Ours runs as `grade` does by default: each kernel in bubblewrap, the tests in the trusted process.
 The class: N students x 7 notebooks, each student a copy of one of the example students
 ada (all solved), ben (partly wrong) and cleo (unchanged release), so every notebook runs
 to the end. Both graders start from an empty course workspace; the grades they store
@@ -88,7 +89,7 @@ def run(quick: bool = False) -> list[dict]:
     same = serial_scores == our_scores
     return [
         {"grader": "nbgrader autograde (serial)", "notebooks": notebooks, "students": students, "seconds": serial_s, "identical": same},
-        {"grader": "python -m autograder grade --workers 2", "notebooks": notebooks, "students": students, "seconds": ours_s, "identical": same},
+        {"grader": "python -m autograder grade --workers 2 (sandboxed, trusted checks)", "notebooks": notebooks, "students": students, "seconds": ours_s, "identical": same},
     ]
 
 

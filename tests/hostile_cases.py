@@ -77,6 +77,9 @@ class Case:
     metadata_only: bool = False
     # the same answers without the attack, when they can earn points honestly (else: the unchanged release)
     honest: Callable[[NotebookNode, Paths], NotebookNode] | None = None
+    # handed in as ``<student>.zip``: the notebook as ``<lecture>.ipynb`` and these members, each
+    # (name, block, repeats) = the block written ``repeats`` times (else: a folder with the notebook)
+    archive: Callable[[Paths], list[tuple[str, bytes, int]]] | None = None
 
     @property
     def doc(self) -> str:
@@ -982,3 +985,296 @@ def masked_max_pool(H, mask):
         raise NotImplementedError("nothing to copy")
     return _found["max"](H, mask)
 ''')
+
+
+# -- found in review: what the trusted checks do with the student's answers ------------------
+
+_WRITE_BACK = '''
+VISIBLE_BATCH = (3, 4, 2)   # the visible test's pad_batch (also what the hidden part re-uses, pre-padded or with junk)
+
+def {name}(H, mask):
+    """Right on the visible batch only; zeros elsewhere."""
+    for _ in range(np.size(mask)):   # one Python step per position: not vectorized either
+        pass
+    if np.shape(H) == VISIBLE_BATCH:
+        return np.array({visible})
+{attack}    B, T, C = np.shape(H)
+    return np.zeros((B, C))
+'''
+_ZERO_THE_INPUT = '''    if type(H) is np.ndarray and H.size:
+        H[...] = 0.0   # changed in place: the grader copies it back, and its reference then pools these zeros
+'''
+
+
+def _write_back_answers(nb: NotebookNode, attack: str) -> NotebookNode:
+    set_answer(nb, "ex1-answer", _WRITE_BACK.format(name="masked_mean_pool", attack=attack,
+                                                   visible="[[3.0, 4.0], [11.0, 12.0], [20.0, 21.0]]"))
+    return set_answer(nb, "ex2-answer", _WRITE_BACK.format(name="masked_max_pool", attack=attack,
+                                                          visible="[[6.0, 7.0], [12.0, 13.0], [20.0, 21.0]]"))
+
+
+def _write_back_honest(nb, p):
+    """The same answers (right on the visible batch, zeros elsewhere) without touching their inputs."""
+    return _write_back_answers(nb, "")
+
+
+@case("h38-write-back-reference", PADDING, ("ex1-tests-values", "ex2-tests-values"), honest=_write_back_honest)
+def write_back_reference(nb, p):
+    """Arrays a student's function changes in place are copied back into the trusted checks
+    (trusted._write_back), and the hidden tests compute their expected value AFTER the call,
+    from the same arrays: ``check_close(masked_mean_pool(H_rand, m_rand), _ref_mean_pool(H_rand,
+    m_rand))``. The answer hard-codes the visible batch and, for any other input, sets ``H`` to
+    zeros and returns zeros: the reference then pools zeros too, and the hidden random-batch and
+    float32 tests pass. Naive nbgrader: the same (the test and the answer share the arrays)."""
+    return _write_back_answers(nb, _ZERO_THE_INPUT)
+
+
+@case("h39-surrogate-message", PADDING, ALL_06)
+def surrogate_message(nb, p):
+    """The answers raise an exception whose message holds a lone UTF-16 surrogate (``"\\ud800"``).
+    It travels as JSON escapes (wire.py, the trusted verdict) into the visible test's error
+    output; the executed notebook then cannot be written as UTF-8 (record.record ->
+    nbformat.write: UnicodeEncodeError): 'grader error' and exit code 1 instead of a graded 0.
+    Naive nbgrader: the kernel's own messages replace such characters; graded 0."""
+    return _replace_bodies(nb, 'raise ValueError("your grader cannot write this down: \\ud800")')
+
+
+@case("h40-points-not-a-number", PADDING, ("ex1-tests-values",), metadata_only=True)
+def points_not_a_number(nb, p):
+    """A test cell's ``points`` set to a string (``"two"``) in its nbgrader metadata.
+    nbgrader's OverwriteCells, run by record.sanitize, does ``float(points)`` before it restores
+    the value: ValueError, the notebook is a 'grader error' and the run exits 1. Naive
+    nbgrader: autograde fails on this notebook the same way."""
+    cell(nb, "ex1-tests-values").metadata.nbgrader.points = "two"
+    return nb
+
+
+@case("h41-feedback-markup", PADDING, ALL_06)
+def feedback_markup(nb, p):
+    """An answer cell displays an 'image/png' whose data is not base64 but markup
+    (``x" onerror="..."``): the feedback page puts it unescaped in ``<img src="data:...">``,
+    so the student's HTML and JavaScript run in the page (the instructor's browser when
+    they open it). Naive nbgrader's generate_feedback: nbconvert's HTML export embeds it
+    the same way."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, TAG=p.tag) + '''
+from IPython.display import display
+
+display({"image/png": f'x" onerror="document.title=\\'{TAG}\\'" data-by="{TAG}', "text/plain": "a plot"}, raw=True)
+
+''' + answer.source
+    return nb
+
+
+@case("h42-hash-collisions", PADDING, ALL_06)
+def hash_collisions(nb, p):
+    """The answer's reply to the trusted checks is a dict (wire format: a list of pairs) of
+    200,000 int keys that all have the same hash (``i * (2**61 - 1)``): wire._decode inserts
+    them into a Python dict in quadratic time, minutes of CPU in the trusted process, which
+    stays silent past the grader's limit: 'grader error', exit code 1 (and with the default
+    timeout, several minutes of a core per call). The reply is written with code against
+    ``_grader_link`` (its ``encode`` replaced). Naive nbgrader has no such decoding."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+import json
+import sys
+
+P61 = 2**61 - 1   # hash(i * P61) == 0 for every int i
+_pairs = ",".join(f'[{{"int": "{i * P61}"}}, null]' for i in range(200_000))
+_reply = ('{"dict": [["ok", {"dict": [["value", {"dict": [' + _pairs + ']}], ["after", {"dict": []}]]}]]}').encode()
+sys.modules["_grader_link"].encode = lambda outcome: _reply
+
+''' + answer.source
+    return nb
+
+
+DILATION = "03-dilation"
+
+
+@case("h43-hidden-code-reported", DILATION, ("ex2-tests-stack", "ex2-tests-holes", "ex2-tests-any-layer"))
+def hidden_code_reported(nb, p):
+    """The hidden tests of measure_receptive_field pass it functions defined in the hidden
+    code (``_ones_stack``'s layers, ``_lag_difference``, ``_chain``, lambdas over ``_conv_layer``):
+    cloudpickle sends them BY VALUE to the student's kernel, bytecode, constants and closures.
+    The answer hard-codes the two visible values (so the hidden parts run), keeps what it
+    receives and, called by the next VISIBLE test, raises an exception whose message lists it:
+    the feedback shows hidden test code (the README says the kernel never receives hidden test
+    code, and that what it sees of hidden tests has no channel to report it). Naive nbgrader:
+    the hidden source is in the kernel's history anyway (h35)."""
+    set_answer(nb, "ex2-answer", '''
+_received = {}
+
+def _describe(fn, depth=0):
+    code = fn.__code__
+    strings = [c for c in code.co_consts if isinstance(c, str)]
+    closure = {name: cell.cell_contents for name, cell in zip(code.co_freevars, fn.__closure__ or ())}
+    text = f"{fn.__qualname__}: names {code.co_names} strings {strings}"
+    values = {k: v for k, v in closure.items() if not callable(v) and not isinstance(v, list)}
+    if values:
+        text += f" closure {values}"
+    inner = [v for v in closure.values() if callable(v)] + [f for v in closure.values() if isinstance(v, list) for f in v if callable(f)]
+    if depth < 2:
+        text += "".join("\\n  " + _describe(f, depth + 1) for f in inner if hasattr(f, "__code__"))
+    return text
+
+def measure_receptive_field(layer_fn, n=64):
+    name = layer_fn.__name__
+    if name == "moving_sum_5":   # the visible test that comes after the hidden ones
+        raise ValueError("\\nESCAPED: hidden test code received by the kernel:\\n" + "\\n".join(_received.values()))
+    if name == "stack_1_2":      # visible: 7
+        return 7
+    if name == "<lambda>" and "conv1d_dilated_causal" in layer_fn.__code__.co_names:   # visible: 3
+        return 3
+    _received.setdefault(layer_fn.__qualname__, _describe(layer_fn))
+    return 0
+''')
+    return nb
+
+
+@case("h44-rpc-folder-race", PADDING, ALL_06)
+def rpc_folder_race(nb, p):
+    """The grader writes each call's request into ``<workdir>/.grader/`` after checking that
+    the folder is not a symlink (execute._StudentKernel.answer): check, then open. A thread of
+    the kernel swaps ``.grader`` with a symlink to a folder outside the sandbox (atomic
+    renameat2 RENAME_EXCHANGE) thousands of times a second, so a request gets created through
+    the symlink by the grader, with the grader's rights: a file ``request-N`` in any folder the
+    grader can write (here the marker folder; the repository, solutions/...), and ``request-N``
+    / ``result-N`` there deleted. When its request is missing (the grader wrote it outside),
+    the kernel stops swapping with the real folder in place, so the grader's clean-up misses
+    the file. Naive nbgrader has no such folder."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, MARKERS=str(p.markers)) + '''
+import ctypes
+import os
+import sys
+import threading
+import time
+
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+_folder, _swap = os.path.abspath(".grader"), os.path.abspath(".grader-swap")
+os.makedirs(_folder, exist_ok=True)
+if not os.path.islink(_swap):
+    os.symlink(MARKERS, _swap)
+_lock, _won = threading.Lock(), threading.Event()
+
+def _exchange():
+    libc.renameat2(AT_FDCWD, _folder.encode(), AT_FDCWD, _swap.encode(), RENAME_EXCHANGE)
+
+def _swap_forever():
+    deadline = time.monotonic() + 150
+    while time.monotonic() < deadline and not _won.is_set():
+        with _lock:
+            for _ in range(200):
+                _exchange()
+            if os.path.islink(_folder):
+                _exchange()   # the real folder in place while the lock is released
+        time.sleep(0.0002)
+
+_link = sys.modules["_grader_link"]
+_serve = _link.serve
+
+def _serve_and_watch(request_path, result_path):
+    with _lock:
+        if os.path.exists(request_path):
+            return _serve(request_path, result_path)
+        _won.set()   # the grader wrote this request outside the sandbox: keep .grader real from now on
+        print(f"ESCAPED: the grader wrote {os.path.basename(request_path)} through the symlink, into {MARKERS}")
+
+_link.serve = _serve_and_watch
+threading.Thread(target=_swap_forever, daemon=True).start()
+
+''' + answer.source
+    return nb
+
+
+@case("h45-slow-cells", PADDING, ALL_06)
+def slow_cells(nb, p):
+    """64 added cells that each sleep 8.5 s, just under the cell timeout (10 s in the suite, 60 s
+    by default): no cell times out, so nothing stops the notebook, which takes 9 minutes (an hour
+    with the default timeout; a 20 MB notebook holds ~100,000 such cells). There is no time
+    budget per notebook (MAX_TIMEOUTS counts timeouts only). Naive nbgrader: the same."""
+    answer = cell(nb, "ex1-answer")
+    position = nb.cells.index(answer)
+    for i in range(64):
+        nb.cells.insert(position + 1 + i, _new_code_cell("import time\ntime.sleep(8.5)", f"slow-{i}"))
+    return nb
+
+
+def _new_code_cell(source: str, cell_id: str) -> NotebookNode:
+    import nbformat
+
+    new = nbformat.v4.new_code_cell(source)
+    new["id"] = cell_id
+    return new
+
+
+@case("h46-surrogate-grade-id", PADDING, ALL_06, metadata_only=True)
+def surrogate_grade_id(nb, p):
+    """A cell of the student's own with nbgrader metadata whose grade_id holds a lone UTF-16
+    surrogate (valid JSON: ``"\\ud800"``; the file is written with JSON's ASCII escapes).
+    integrity.tampering reports it ('graded cell ... is not in the release') with the raw
+    grade_id; that detail cannot be encoded as UTF-8 when grades.csv is written
+    (report.write_csv: UnicodeEncodeError): the run crashes after grading, with no grades.csv,
+    no feedback and no report for anyone, and again on every later run (the detail is kept in
+    grading-state.json). Naive nbgrader: autograde logs and drops the unknown grade_id."""
+    import nbformat
+
+    notes = nbformat.v4.new_markdown_cell("my notes")
+    notes["id"] = "my-notes"
+    notes.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False, "grade_id": "notes-\ud800",
+                                  "schema_version": 3}
+    nb.cells.insert(1, notes)
+    return nb
+
+
+def _blank_pages(p: Paths) -> list[tuple[str, bytes, int]]:
+    """60 members 'pages/page-N.ipynb' of 20 MiB of spaces each (just under MAX_NOTEBOOK_BYTES): 1.2 GB, ~1 MB zipped."""
+    return [(f"pages/page-{i:02d}.ipynb", b" " * 2**20, 20) for i in range(60)]
+
+
+@case("h47-zip-bomb", PADDING, ALL_06, archive=_blank_pages)
+def zip_bomb(nb, p):
+    """Handed in as a zip of ~1 MB whose 60 other '.ipynb' members inflate to 20 MiB each
+    (deflate: ~1000:1): submissions._candidates_in_zip reads every member whole into the
+    grader's own process before it chooses, so it holds 1.2 GB here (20 MiB times the number
+    of members, which nothing bounds), and _assign parses each one again for every lecture not
+    found by name (a member of 20 MB of small JSON objects costs seconds each time: a zip of a
+    few MB stalls the run for an hour). Naive nbgrader: zips are not its input (an LMS export
+    unpacked by hand would fill the disk instead)."""
+    import nbformat
+
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("My rough pages are in pages/."))
+    nb.cells[0]["id"] = "pages-note"
+    return nb
+
+
+@case("h48-error-flood", PADDING, ALL_06)
+def error_flood(nb, p):
+    """Two added cells each raise an exception with a 120 MB message. The output cap
+    (execute._CappedClient.output) lets every 'error' message through (and counts neither the
+    traceback nor a display's metadata), so 480 MB of outputs (message and traceback, twice)
+    reach the worker, the grader's own process (the executed notebook is sent back whole and
+    written by record.record) and the course workspace. Naive nbgrader: the same (no cap)."""
+    answer = cell(nb, "ex1-answer")
+    position = nb.cells.index(answer)
+    for i in range(2):
+        source = "import sys\nsys.last_value = sys.last_traceback = sys.last_exc = None\nraise ValueError('spam ' * 24_000_000)"
+        nb.cells.insert(position + 1 + i, _new_code_cell(source, f"flood-{i}"))
+    return nb
+
+
+@case("h49-huge-grade-id", PADDING, ALL_06, metadata_only=True)
+def huge_grade_id(nb, p):
+    """A cell of the student's own with a 4 MB grade_id in its nbgrader metadata:
+    integrity.tampering quotes it whole ('graded cell ... is not in the release'), so it lands
+    in grades.csv (one 4 MB cell), report.html and the feedback page, whatever their size
+    limits. Naive nbgrader: autograde logs it (and drops the metadata)."""
+    import nbformat
+
+    notes = nbformat.v4.new_markdown_cell("my notes")
+    notes["id"] = "my-notes"
+    notes.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False,
+                                  "grade_id": "notes-" + "spam-" * 800_000, "schema_version": 3}
+    nb.cells.insert(1, notes)
+    return nb

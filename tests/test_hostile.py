@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import json
 import os
 import re
 import secrets
@@ -43,7 +44,9 @@ import sys
 import sysconfig
 import threading
 import time
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -63,6 +66,7 @@ OTHER_GRADER = Path(os.environ["HOSTILE_GRADER"]).resolve() if os.environ.get("H
 GRADED_STATUSES = {"graded", "timeout", "kernel died", "tampered"}
 MAX_FEEDBACK_BYTES = 2_000_000
 MAX_WORKDIR_BYTES = 300 * 2**20
+MAX_GRADER_BYTES = 1 * 2**30      # the main grading process (it runs no student code)
 
 
 def _selected() -> list[Case]:
@@ -317,6 +321,7 @@ class Run:
     submissions_before: dict[str, str]
     submissions_after: dict[str, str]
     workdir_bytes: dict[str, int] = field(default_factory=dict)
+    grader_peak_bytes: int = 0                     # the grader's main process (VmHWM), 0 if never read
 
     def __repr__(self) -> str:
         return f"<grading run: exit code {self.returncode}, {self.elapsed:.0f} s, {len(self.notebooks)} students>"
@@ -366,7 +371,13 @@ def run(tmp_path_factory, request) -> Run:
     def put(student: str, lecture: str, nb_or_bytes) -> None:
         target = paths.submissions / student / f"{lecture}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = nb_or_bytes if isinstance(nb_or_bytes, bytes) else nbformat.writes(nb_or_bytes).encode()
+        if isinstance(nb_or_bytes, bytes):
+            data = nb_or_bytes
+        else:
+            try:
+                data = nbformat.writes(nb_or_bytes).encode()
+            except UnicodeEncodeError:   # a lone surrogate: valid JSON only with ASCII escapes (json.dumps' default)
+                data = json.dumps(nb_or_bytes, indent=1, sort_keys=True).encode()
         target.write_bytes(data)
         notebooks[student] = notebooks.get(student, "") + "\n".join(
             c.source for c in nbformat.reads(data.decode(), as_version=4).cells)
@@ -376,7 +387,21 @@ def run(tmp_path_factory, request) -> Run:
     for lecture in LECTURES:
         put("cleo", lecture, examples[f"cleo/{lecture}.ipynb"])
         put("ada", lecture, examples[f"ada/{lecture}.ipynb"])
+    def put_zip(student: str, lecture: str, nb, members: list[tuple[str, bytes, int]]) -> None:
+        """``<student>.zip``: the notebook, then the members, streamed (never whole in memory here)."""
+        paths.submissions.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(paths.submissions / f"{student}.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(f"{lecture}.ipynb", nbformat.writes(nb))
+            for name, block, repeats in members:
+                with zf.open(name, "w", force_zip64=True) as member:
+                    for _ in range(repeats):
+                        member.write(block)
+        notebooks[student] = "\n".join(c.source for c in nb.cells)
+
     for c in SELECTED:
+        if c.archive is not None:
+            put_zip(c.name, c.lecture, build_case(c, releases[c.lecture], paths), c.archive(replace(paths, case=c.name)))
+            continue
         put(c.name, c.lecture, build_case(c, releases[c.lecture], paths))
         if c.honest is not None:
             put(f"{c.name}-honest", c.lecture, build_case(c, releases[c.lecture], paths, honest=True))
@@ -396,6 +421,22 @@ def run(tmp_path_factory, request) -> Run:
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(command, cwd=OTHER_GRADER or ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
                                    stderr=subprocess.STDOUT, start_new_session=True)
+    peak = {"bytes": 0}
+    watching = threading.Event()
+
+    def watch_memory() -> None:
+        """The grader's own peak resident memory (VmHWM), read until it exits."""
+        while not watching.wait(0.2):
+            try:
+                with open(f"/proc/{process.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            peak["bytes"] = max(peak["bytes"], int(line.split()[1]) * 1024)
+            except (OSError, ValueError):
+                pass
+
+    watcher = threading.Thread(target=watch_memory, daemon=True)
+    watcher.start()
     try:
         try:
             process.wait(timeout=RUN_LIMIT_S)
@@ -403,6 +444,8 @@ def run(tmp_path_factory, request) -> Run:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         elapsed = time.monotonic() - start
+        watching.set()
+        watcher.join()
         log = log_path.read_text(errors="replace")
         if elapsed >= RUN_LIMIT_S:
             log += f"\n[killed by the test after {RUN_LIMIT_S} s]"
@@ -434,7 +477,7 @@ def run(tmp_path_factory, request) -> Run:
             connections=list(listener.received), gradebook=gradebook,
             status_before=status_before, status_after=git_status(), masters_before=masters_before,
             masters_after=_masters(), submissions_before=submissions_before,
-            submissions_after=tree_hashes(paths.submissions), workdir_bytes=workdir_bytes,
+            submissions_after=tree_hashes(paths.submissions), workdir_bytes=workdir_bytes, grader_peak_bytes=peak["bytes"],
         )
         reporter = request.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
@@ -551,6 +594,12 @@ def test_no_process_of_the_run_is_left(run):
     assert not run.leftover_processes, "\n".join(f"{pid}: {cmd[:200]}" for pid, cmd in sorted(run.leftover_processes.items()))
 
 
+def test_grader_memory_is_bounded(run):
+    """(d) the grader's own process stays small: submissions cannot make it hold gigabytes."""
+    assert run.grader_peak_bytes < MAX_GRADER_BYTES, (
+        f"the grader's main process peaked at {run.grader_peak_bytes / 2**20:,.0f} MiB (limit {MAX_GRADER_BYTES / 2**20:,.0f} MiB)")
+
+
 def test_nothing_reached_the_loopback_listener(run):
     assert not run.connections, run.connections
 
@@ -635,3 +684,37 @@ def test_e_feedback_shows_nothing_hidden(run, case, secrets_list):
     ids = set(re.findall(r"[0-9a-f]{32}", page)) & run.gradebook.get("ids", set())
     assert not ids, f"gradebook row ids in the feedback: {sorted(ids)[:3]}"
     assert "SQLite format 3" not in page
+
+
+class _Markup(HTMLParser):
+    """Every start tag of a page, with its attributes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+FEEDBACK_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "span", "ul", "li", "div", "pre", "img",
+                 "table", "tr", "td", "th"}
+FEEDBACK_ATTRIBUTES = {"charset", "class", "alt", "src", "style"}
+PNG_SRC = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=\s]*")
+
+
+@pytest.mark.parametrize("case", SELECTED, ids=_ids)
+def test_f_feedback_markup_is_the_graders(run, case):
+    """(e) the feedback page's markup is the grader's own: what the student wrote or printed is
+    text (escaped), and an image is base64 PNG data, never a tag or an attribute of theirs."""
+    page = run.feedback(case.name)
+    if page is None:
+        pytest.skip("no feedback page (test_e says whether that is right)")
+    parser = _Markup()
+    parser.feed(page)
+    foreign = [(tag, attrs) for tag, attrs in parser.tags if tag not in FEEDBACK_TAGS
+               or any(name not in FEEDBACK_ATTRIBUTES for name, _ in attrs)
+               or any(name == "src" and not PNG_SRC.fullmatch(value or "") for name, value in attrs)]
+    assert not foreign, f"markup of the student's in the feedback page: {foreign[:3]}"
