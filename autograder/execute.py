@@ -56,6 +56,7 @@ LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 LINK_SOURCES = (Path(__file__).with_name("wire.py"), Path(__file__).with_name("student_side.py"))
 MAX_RESULT_BYTES = 64 * 1024 * 1024
+LINK_LOAD_TIMEOUT_S = 120
 # After this many timeouts (cells or calls) the kernel is stopped: a notebook whose every
 # function loops forever would otherwise cost a timeout per test call.
 MAX_TIMEOUTS = 3
@@ -282,7 +283,12 @@ class _StudentKernel:
         code = ("import sys as _s, types as _t\n_m = _t.ModuleType('_grader_link')\n"
                 f"exec(compile({source!r}, '_grader_link', 'exec'), _m.__dict__)\n"
                 "_s.modules['_grader_link'] = _m\ndel _s, _t, _m")
-        reply = self.call_in_kernel(code, "loading the grader's link")
+        # before any student code, so no student can slow it: a generous timeout (imports on a busy machine)
+        saved, self.client.timeout = self.client.timeout, max(self.client.timeout, LINK_LOAD_TIMEOUT_S)
+        try:
+            reply = self.call_in_kernel(code, "loading the grader's link")
+        finally:
+            self.client.timeout = saved
         if reply["status"] != "ok" and not self.stopped:
             self.stopped = f"the grader's link could not be loaded in your kernel ({reply['message']})"
             self.result.details.append(self.stopped)

@@ -78,8 +78,9 @@ class Case:
     # the same answers without the attack, when they can earn points honestly (else: the unchanged release)
     honest: Callable[[NotebookNode, Paths], NotebookNode] | None = None
     # handed in as ``<student>.zip``: the notebook as ``<lecture>.ipynb`` and these members, each
-    # (name, block, repeats) = the block written ``repeats`` times (else: a folder with the notebook)
-    archive: Callable[[Paths], list[tuple[str, bytes, int]]] | None = None
+    # (name, block, repeats[, flag_bits]) = the block written ``repeats`` times, and flag bits OR-ed
+    # into its zip headers (else: a folder with the notebook)
+    archive: Callable[[Paths], list[tuple]] | None = None
 
     @property
     def doc(self) -> str:
@@ -1277,4 +1278,43 @@ def huge_grade_id(nb, p):
     notes.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False,
                                   "grade_id": "notes-" + "spam-" * 800_000, "schema_version": 3}
     nb.cells.insert(1, notes)
+    return nb
+
+
+@case("h50-malformed-display", PADDING, ALL_06)
+def malformed_display(nb, p):
+    """The kernel sends, with its own session, a 'display_data' message whose ``data`` is a
+    list, not a dict (a kernel's messages are the student's to write). The grader's output
+    cap (execute._CappedClient.output) calls ``content["data"].values()``: AttributeError,
+    which nothing catches (only DeadKernelError and timeouts are): 'grader error' and exit
+    code 1 instead of a graded notebook. Naive nbgrader: nbclient stores the output as it is."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+from IPython import get_ipython
+
+_kernel = get_ipython().kernel
+_kernel.session.send(_kernel.iopub_socket, "display_data", {"data": ["not", "a", "dict"], "metadata": {}},
+                     parent=_kernel.get_parent("shell"), ident=_kernel._topic("display_data"))
+
+''' + answer.source
+    return nb
+
+
+def _password_protected_notes(p: Paths) -> list[tuple]:
+    """'notes.ipynb', flagged as encrypted (general-purpose bit 0), as zip tools write a password-protected file."""
+    return [("notes.ipynb", b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', 1, 0x1)]
+
+
+@case("h51-encrypted-zip-member", PADDING, ALL_06, archive=_password_protected_notes)
+def encrypted_zip_member(nb, p):
+    """A zip whose other '.ipynb' member is password-protected (any zip tool's 'encrypt';
+    here only its flag is set). zipfile refuses to read it with RuntimeError, which
+    submissions._candidates_in_zip does not catch (it catches BadZipFile and OSError; a
+    Deflate64 member, NotImplementedError, or corrupt deflate data, zlib.error, are the same):
+    ``grade`` dies while it looks for submissions: no one in the class is graded. Naive
+    nbgrader: zips are not its input."""
+    import nbformat
+
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("My notes are in notes.ipynb (password: the usual one)."))
+    nb.cells[0]["id"] = "notes-note"
     return nb

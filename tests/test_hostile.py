@@ -187,6 +187,25 @@ class Listener:
         self.sock.close()
 
 
+def set_flag_bits(archive: Path, flags: dict[str, int]) -> None:
+    """OR ``flags[name]`` into the general-purpose flag bits of those members (local header and central directory)."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        offsets = {info.filename: info.header_offset for info in zf.infolist()}
+        position = zf.start_dir
+    for name, bits in flags.items():
+        local = offsets[name]
+        data[local + 6:local + 8] = (int.from_bytes(data[local + 6:local + 8], "little") | bits).to_bytes(2, "little")
+    while data[position:position + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = (int.from_bytes(data[position + k:position + k + 2], "little") for k in (28, 30, 32))
+        name = data[position + 46:position + 46 + name_length].decode()
+        if name in flags:
+            flag = int.from_bytes(data[position + 8:position + 10], "little") | flags[name]
+            data[position + 8:position + 10] = flag.to_bytes(2, "little")
+        position += 46 + name_length + extra_length + comment_length
+    archive.write_bytes(bytes(data))
+
+
 # -- snapshots --------------------------------------------------------------------------
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -392,10 +411,13 @@ def run(tmp_path_factory, request) -> Run:
         paths.submissions.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(paths.submissions / f"{student}.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(f"{lecture}.ipynb", nbformat.writes(nb))
-            for name, block, repeats in members:
+            for name, block, repeats, *_ in members:
                 with zf.open(name, "w", force_zip64=True) as member:
                     for _ in range(repeats):
                         member.write(block)
+        flagged = {m[0]: m[3] for m in members if len(m) > 3}
+        if flagged:
+            set_flag_bits(paths.submissions / f"{student}.zip", flagged)
         notebooks[student] = "\n".join(c.source for c in nb.cells)
 
     for c in SELECTED:
