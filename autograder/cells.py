@@ -42,3 +42,28 @@ def failure(cell: NotebookNode) -> str | None:
         if out.output_type == "stream" and out.name == "stderr":
             return f"wrote to stderr (a warning fails a test): {out.text.strip()[:500]}"
     return None
+
+
+def clean_strings(value):
+    """``value`` (a notebook or any JSON-like tree) with every string writable as UTF-8.
+
+    JSON can carry a lone surrogate (``"\\ud800"``) that Python reads but cannot encode: in a
+    submission or a kernel's output it would crash whatever writes it later. It becomes the
+    escape text ``\\ud800``. Dicts are cleaned in place (a NotebookNode stays one).
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        for key in list(value):
+            clean = clean_strings(key)
+            item = clean_strings(value.pop(key))
+            value[clean] = item
+        return value
+    if isinstance(value, list):
+        value[:] = [clean_strings(v) for v in value]
+        return value
+    return value

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import json
 import os
+import resource
 import selectors
 import shutil
 import stat
@@ -35,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +49,7 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from . import sandbox
-from .cells import is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
+from .cells import clean_strings, is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
 from .trusted import defined_names
 
 HIDDEN_FAILURE = "HiddenTestFailure"
@@ -55,8 +58,9 @@ HIDDEN_FAILURE = "HiddenTestFailure"
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 LINK_SOURCES = (Path(__file__).with_name("wire.py"), Path(__file__).with_name("student_side.py"))
-MAX_RESULT_BYTES = 64 * 1024 * 1024
+MAX_RESULT_BYTES = 16 * 1024 * 1024
 LINK_LOAD_TIMEOUT_S = 120
+MAX_ERROR_TEXT = 2000
 # After this many timeouts (cells or calls) the kernel is stopped: a notebook whose every
 # function loops forever would otherwise cost a timeout per test call.
 MAX_TIMEOUTS = 3
@@ -79,6 +83,11 @@ class Limits:
     memory_mb: int = 2048
     output_bytes: int = 1_000_000
     sandbox: str = "bwrap"
+
+    @property
+    def notebook_s(self) -> int:
+        """Wall-clock seconds for one notebook's student side, cells and calls together."""
+        return max(120, 10 * self.cell_timeout_s)
 
     @property
     def cpu_s(self) -> int:
@@ -141,8 +150,18 @@ class _CappedClient(NotebookClient):
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001 - nbclient's signature
-        content = msg.get("content", {})
-        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
+        content = msg.get("content")
+        data = content.get("data", {}) if isinstance(content, dict) else None
+        if not isinstance(data, dict) or not isinstance(content.get("metadata", {}), dict):
+            self.dropped += 1   # not a message any kernel sends: the student's own
+            return None
+        if msg["msg_type"] == "error":
+            # an error is always kept (it says what went wrong), but short
+            content["evalue"] = str(content.get("evalue", ""))[:MAX_ERROR_TEXT]
+            content["ename"] = str(content.get("ename", ""))[:200]
+            content["traceback"] = [str(line)[:MAX_ERROR_TEXT] for line in list(content.get("traceback") or [])[-20:]]
+        size = (len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values())
+                + len(str(content.get("metadata", ""))) + len(str(content.get("evalue", ""))) + len(str(content.get("traceback", ""))))
         if msg["msg_type"] != "error" and size > self._budget:
             self.dropped += size
             return None
@@ -234,20 +253,46 @@ class _StudentKernel:
         self.scratch = client.nb   # the cells the client executes are appended here
         self.stopped: str | None = None   # why the kernel can no longer run anything
         self.calls = 0
+        self.deadline = time.monotonic() + limits.notebook_s
+        self.rpc_fd: int | None = None
+
+    def _within_budget(self) -> bool:
+        """Set this cell's timeout to what is left of the notebook's time; False when nothing is."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            self.stopped = f"the notebook ran longer than {self.limits.notebook_s} s in all"
+            self.result.status = TIMEOUT
+            self.result.details.append(self.stopped)
+            return False
+        self.client.timeout = max(1, min(self.limits.cell_timeout_s, int(remaining) + 1))
+        return True
+
+    def _garbled(self, exc: Exception, where: str) -> None:
+        """The kernel sent something nbclient cannot process: the student's doing, not a grader error."""
+        self.stopped = f"the kernel sent a message the grader could not read while running {where} ({type(exc).__name__})"
+        self.result.status = KERNEL_DIED
+        self.result.details.append(self.stopped)
 
     def run_cells(self, nb: NotebookNode) -> None:
         """Run every code cell but the test cells, in order, keeping their outputs."""
         code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_test_cell(c)]
         for position, index in enumerate(code_cells):
             cell = nb.cells[index]
-            grade_id = nbgrader_meta(cell).get("grade_id", f"cell {index}")
+            grade_id = str(nbgrader_meta(cell).get("grade_id", f"cell {index}"))[:80]
             timeouts_before = self.client.timeouts
+            if not self._within_budget():
+                _mark_not_run(nb, code_cells[position:], self.stopped)
+                return
             try:
                 ran = _run(self.client, self.scratch, cell.source)
             except (_Unresponsive, DeadKernelError) as stop:
                 self._stop(stop, grade_id)
                 cell.outputs = [_error("TimeoutError" if isinstance(stop, _Unresponsive) else "DeadKernelError", self.stopped)]
                 _mark_not_run(nb, code_cells[position + 1:], self.stopped)
+                return
+            except Exception as exc:  # noqa: BLE001 - a malformed message from the kernel
+                self._garbled(exc, grade_id)
+                _mark_not_run(nb, code_cells[position:], self.stopped)
                 return
             cell.outputs = list(ran.outputs)
             cell.execution_count = position + 1
@@ -283,15 +328,19 @@ class _StudentKernel:
         code = ("import sys as _s, types as _t\n_m = _t.ModuleType('_grader_link')\n"
                 f"exec(compile({source!r}, '_grader_link', 'exec'), _m.__dict__)\n"
                 "_s.modules['_grader_link'] = _m\ndel _s, _t, _m")
-        # before any student code, so no student can slow it: a generous timeout (imports on a busy machine)
-        saved, self.client.timeout = self.client.timeout, max(self.client.timeout, LINK_LOAD_TIMEOUT_S)
+        # before any student code, so no student can slow it: a generous timeout (imports on a busy
+        # machine), and the notebook's time budget starts after it
+        self.client.timeout = LINK_LOAD_TIMEOUT_S
         try:
-            reply = self.call_in_kernel(code, "loading the grader's link")
-        finally:
-            self.client.timeout = saved
-        if reply["status"] != "ok" and not self.stopped:
-            self.stopped = f"the grader's link could not be loaded in your kernel ({reply['message']})"
+            ran = _run(self.client, self.scratch, code)
+        except (_Unresponsive, DeadKernelError) as stop:
+            self._stop(stop, "loading the grader's link")
+            return
+        errors = [f"{o.ename}: {o.evalue}"[:300] for o in ran.outputs if o.output_type == "error"]
+        if errors:
+            self.stopped = f"the grader's link could not be loaded in the kernel ({errors[0]})"
             self.result.details.append(self.stopped)
+        self.deadline = time.monotonic() + self.limits.notebook_s
 
     def call_in_kernel(self, code: str, what: str) -> dict:
         """Run ``code``; {"status": "ok"} or why not (timeout, stopped)."""
@@ -299,10 +348,15 @@ class _StudentKernel:
             return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
         self.scratch.cells = []
         timeouts_before = self.client.timeouts
+        if not self._within_budget():
+            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
         try:
             ran = _run(self.client, self.scratch, code)
         except (_Unresponsive, DeadKernelError) as stop:
             self._stop(stop, what)
+            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
+        except Exception as exc:  # noqa: BLE001 - a malformed message from the kernel
+            self._garbled(exc, what)
             return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
         if self.client.timeouts > timeouts_before:
             self._timed_out(what)
@@ -316,33 +370,40 @@ class _StudentKernel:
         """Run one request of the trusted checks; the reply to send back to them."""
         self.calls += 1
         rpc = self.workdir / ".grader"
-        request_path, result_path = rpc / f"request-{self.calls}", rpc / f"result-{self.calls}"
+        request_name, result_name = f"request-{self.calls}", f"result-{self.calls}"
         try:
-            rpc.mkdir(exist_ok=True)
-            if rpc.is_symlink() or not rpc.is_dir():
-                raise OSError("not a folder")
-            fd = os.open(request_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            if self.rpc_fd is None:
+                rpc.mkdir(exist_ok=True)
+                # every later step through this descriptor: a folder swapped for a symlink changes nothing
+                self.rpc_fd = os.open(rpc, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            fd = os.open(request_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=self.rpc_fd)
             with os.fdopen(fd, "wb") as f:
                 f.write(base64.b64decode(request_b64))
         except OSError as exc:
             return {"status": "error", "message": f"the grader could not pass the arguments to your kernel ({exc.strerror or exc})"}
-        reply = self.call_in_kernel(f"__import__('_grader_link').serve({str(request_path)!r}, {str(result_path)!r})", what)
+        reply = self.call_in_kernel(
+            f"__import__('_grader_link').serve({str(rpc / request_name)!r}, {str(rpc / result_name)!r})", what)
         if reply["status"] == "ok":
-            raw = _read_plain_file(result_path)
+            raw = _read_plain_file(result_name, self.rpc_fd)
             reply = ({"status": "ok", "result": base64.b64encode(raw).decode("ascii")} if raw is not None else
                      {"status": "error", "message": f"{what} left no answer for the grader"})
-        for path in (request_path, result_path):
+        for name in (request_name, result_name):
             try:
-                os.unlink(path)
+                os.unlink(name, dir_fd=self.rpc_fd)
             except OSError:
                 pass
         return reply
 
+    def close(self) -> None:
+        if self.rpc_fd is not None:
+            os.close(self.rpc_fd)
+            self.rpc_fd = None
 
-def _read_plain_file(path: Path) -> bytes | None:
+
+def _read_plain_file(name: str, dir_fd: int) -> bytes | None:
     """The bytes of a regular file the kernel wrote (no symlink followed, size capped)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as f:
@@ -384,7 +445,7 @@ def _run_trusted(master: NotebookNode, kernel: _StudentKernel, limits: Limits, e
     process = subprocess.Popen(
         [sys.executable, "-m", "autograder.trusted", str(job_path), str(to_trusted_r), str(from_trusted_w)],
         pass_fds=(to_trusted_r, from_trusted_w), cwd=private, env={**env, "PYTHONPATH": str(PACKAGE_ROOT)},
-        stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+        stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=functools.partial(_trusted_limits, limits),
     )
     os.close(to_trusted_r)
     os.close(from_trusted_w)
@@ -417,6 +478,13 @@ def _run_trusted(master: NotebookNode, kernel: _StudentKernel, limits: Limits, e
         process.wait()
         log.close()
         shutil.rmtree(private, ignore_errors=True)
+
+
+def _trusted_limits(limits: Limits) -> None:
+    """The trusted checks run no student code, but decode its answers: bound their memory and CPU."""
+    memory = max(4096, 2 * limits.memory_mb) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (2 * limits.cpu_s, 2 * limits.cpu_s + 5))
 
 
 class _LineReader:
@@ -515,6 +583,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         kernel.stopped = "the kernel could not start"
         _mark_not_run(nb, [i for i, c in enumerate(nb.cells) if c.cell_type == "code"], kernel.stopped)
     finally:
+        kernel.close()
         processes.close()
         shutil.rmtree(sockets, ignore_errors=True)
     if disk.exceeded:
@@ -526,6 +595,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
             cell.outputs = _test_outputs(verdicts.get(grade_id), kernel.stopped)
     if client.dropped:
         result.details.append(f"{client.dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
+    clean_strings(nb)
     return result
 
 

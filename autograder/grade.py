@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from . import integrity, record
-from .cells import nbgrader_meta
+from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Executed, Limits, execute_notebook
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
@@ -191,11 +191,12 @@ class Grader:
             base.details.append(str(exc))
             self.outcomes[(item.student, item.lecture)] = base
             return None
+        clean_strings(nb)   # a lone surrogate in a submission would crash whatever writes it later
         problems = integrity.tampering(nb, released)
         base.details.extend(problems)
         base.status = TAMPERED if problems else GRADED
         self.outcomes[(item.student, item.lecture)] = base
-        sanitized = record.sanitize(self.course, item.student, item.lecture, nb)
+        sanitized = record.sanitize(self.course, item.student, item.lecture, nb, released)
         workdir = self.course.root / "work" / item.student / item.lecture
         master = self.course.path("source", None, item.lecture).read_text()
         return Job(item.student, item.lecture, nbformat.writes(sanitized), master, str(workdir), self.settings.limits)

@@ -9,6 +9,7 @@ keeps the autograded copy; ``record_zero`` scores an ungradable file as zero.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,29 +37,49 @@ def _apply(preprocessors, nb: NotebookNode, resources: dict, config) -> Notebook
     return nb
 
 
-def sanitize(course: CourseWorkspace, student: str, lecture: str, nb: NotebookNode) -> NotebookNode:
-    """nbgrader's sanitizing steps of ``autograde``, missing graded cells re-added."""
+def sanitize(course: CourseWorkspace, student: str, lecture: str, nb: NotebookNode, released: NotebookNode) -> NotebookNode:
+    """nbgrader's sanitizing steps of ``autograde``, missing graded cells re-added.
+
+    ``released`` is the student version of the lecture: the nbgrader metadata of every graded
+    or locked cell is put back from it first (integrity.tampering has reported changes).
+    """
     from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
     config = course.config.copy()
     config.OverwriteCells.add_missing_cells = True
     resources = _resources(course, student, lecture)
     nb = _apply([ClearOutput, DeduplicateIds, OverwriteKernelspec], nb, resources, config)
-    # DeduplicateIds leaves a duplicate with empty nbgrader metadata, and a renamed graded cell
-    # has a grade_id the gradebook does not know: on either, nbgrader 0.9's
-    # OverwriteCells(add_missing_cells=True) fails with KeyError 'grade_id'. Such a cell is the
-    # student's own (integrity.tampering reports it): it loses its nbgrader metadata, and the
-    # real cell is added back.
-    master = nbformat.read(course.path("source", None, lecture), as_version=4)
-    known = {nbgrader_meta(cell).get("grade_id") for cell in master.cells} - {None}
+    # nbgrader 0.9 fails on metadata a student can write: points that are not a number
+    # (float()), a graded cell flipped to an answer ("Inconsistent checksums"), a renamed
+    # or non-string grade_id, the empty metadata DeduplicateIds leaves on a duplicate
+    # (KeyError 'grade_id'). So: a cell with a released grade_id gets the released
+    # metadata back; any other nbgrader metadata is dropped, the cell is the student's own,
+    # and OverwriteCells adds the real cell back.
+    originals = {}
+    for cell in released.cells:
+        meta = nbgrader_meta(cell)
+        if isinstance(meta.get("grade_id"), str):
+            originals[meta["grade_id"]] = meta
     for cell in nb.cells:
-        if "nbgrader" in cell.get("metadata", {}) and nbgrader_meta(cell).get("grade_id") not in known:
+        if "nbgrader" not in cell.get("metadata", {}):
+            continue
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if isinstance(grade_id, str) and grade_id in originals and cell.cell_type == _released_type(released, grade_id):
+            cell.metadata["nbgrader"] = copy.deepcopy(originals[grade_id])
+        else:
             del cell.metadata["nbgrader"]
     nb = _apply([OverwriteCells, CheckCellMetadata], nb, resources, config)
     for index, cell in enumerate(nb.cells):  # cells nbgrader added back carry no id (nbformat 4.5 wants one)
         if not cell.get("id"):
             cell["id"] = f"readded-{index}"
     return nb
+
+
+def _released_type(released: NotebookNode, grade_id: str) -> str | None:
+    for cell in released.cells:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
+            return cell.cell_type
+    return None
 
 
 def _open_submission(gb, student: str, lecture: str, timestamp: datetime | None) -> None:

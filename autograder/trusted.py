@@ -13,7 +13,9 @@ expected values and NumPy itself are this process's own: a student's patched ``n
 ``__eq__``, never meets them. No student code runs here.
 
 The answer is one JSON message per test cell, its verdict: the visible part's error and
-output (shown to the student), and only whether the hidden part failed, never why.
+output (shown to the student), and only whether the hidden part failed, never why. Hidden
+parts run after all visible parts, so nothing the student's code returns or raises after
+seeing a hidden input is ever shown.
 """
 
 from __future__ import annotations
@@ -137,19 +139,24 @@ class StudentFunction:
 
 
 def _write_back(args: tuple, kwargs: dict, after: object) -> None:
-    """Arguments the student's function changed in place (arrays, random generators) change here too."""
+    """Random generators the student's function drew from advance here too (tests check the draws).
+
+    Nothing else is written back: a student's function must not change the trusted
+    process's objects (an array it zeroed in place would change the expected values).
+    """
     import numpy as np
 
-    if not isinstance(after, dict):
+    if not isinstance(after, list):
         return
-    for key, value in after.items():
-        target = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key) if isinstance(key, str) else None
-        if isinstance(target, np.random.Generator) and isinstance(value, dict):
+    for item in after:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict)):
+            continue
+        key, state = item
+        target = (args[key] if type(key) is int and 0 <= key < len(args) else
+                  kwargs.get(key) if type(key) is str else None)
+        if isinstance(target, np.random.Generator) and state.get("bit_generator") == target.bit_generator.state["bit_generator"]:
             with contextlib.suppress(Exception):
-                target.bit_generator.state = value
-        elif type(target) is np.ndarray and isinstance(value, np.ndarray) and value.shape == target.shape:
-            with contextlib.suppress(Exception):
-                target[...] = value
+                target.bit_generator.state = state
 
 
 def defined_names(source: str) -> tuple[list[str], list[str]]:
@@ -201,6 +208,11 @@ def run(job: dict, link: Link) -> None:
     checks._line_counter = count_lines
     warnings.filterwarnings("ignore", message=".*non-interactive.*")   # plt.show() on Agg, in teaching cells
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
+    # Hidden parts run after every visible part, each in a copy of the namespace as it was
+    # after its own visible part: all that the student's code could show in feedback (its
+    # outputs, its values in visible failures) comes before any hidden input or hidden
+    # callable reaches it.
+    pending: list[tuple[dict, dict, dict]] = []
     for index, cell in enumerate(job["cells"]):
         label = f"<{cell.get('grade_id') or f'cell {index}'}>"
         if cell["kind"] == "answer":
@@ -215,16 +227,20 @@ def run(job: dict, link: Link) -> None:
             _run_part(cell["source"], namespace, label)
         else:
             visible = _run_part(cell["visible"], namespace, label)
-            hidden_failed, why = False, None
             if visible["error"] is None and not visible["stderr"] and cell["hidden"].strip():
-                hidden = _run_part(cell["hidden"], namespace, label)
-                if hidden["error"] is not None:
-                    hidden_failed = True
-                    why = "timeout" if hidden["error"][0] == "TimeoutError" else "error"
-                elif hidden["stderr"]:
-                    hidden_failed, why = True, "stderr"
-            link.send({"op": "verdict", "grade_id": cell["grade_id"], "visible": visible,
-                       "hidden_failed": hidden_failed, "hidden_why": why})
+                pending.append((cell, visible, dict(namespace)))
+            else:
+                link.send({"op": "verdict", "grade_id": cell["grade_id"], "visible": visible,
+                           "hidden_failed": False, "hidden_why": None})
+    for cell, visible, snapshot in pending:
+        hidden = _run_part(cell["hidden"], snapshot, f"<{cell['grade_id']}>")
+        why = None
+        if hidden["error"] is not None:
+            why = "timeout" if hidden["error"][0] == "TimeoutError" else "error"
+        elif hidden["stderr"]:
+            why = "stderr"
+        link.send({"op": "verdict", "grade_id": cell["grade_id"], "visible": visible,
+                   "hidden_failed": why is not None, "hidden_why": why})
     link.send({"op": "done"})
 
 

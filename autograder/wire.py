@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 MAX_DEPTH = 32
+MAX_NODES = 1_000_000
 # Array dtypes that are data: bool, integers, floats, complex, unicode strings.
 ARRAY_KINDS = "biufcU"
 
@@ -47,7 +48,9 @@ def _encode(value, depth: int):
     if kind in (list, tuple):
         return {kind.__name__: [_encode(v, depth + 1) for v in value]}
     if kind is dict:
-        return {"dict": [[_encode(k, depth + 1), _encode(v, depth + 1)] for k, v in value.items()]}
+        if any(type(k) is not str for k in value):
+            raise Unencodable("a dict whose keys are not all strings")
+        return {"dict": [[k, _encode(v, depth + 1)] for k, v in value.items()]}
     if isinstance(value, np.generic) and type(value).__module__ == "numpy":
         value = np.asarray(value)
         return {"scalar": _array(value)}
@@ -67,39 +70,55 @@ def encode(value) -> bytes:
     return json.dumps(_encode(value, 0)).encode()
 
 
-def _decode(node, depth: int):
-    if depth > MAX_DEPTH:
-        raise WireError("nested too deep")
-    if node is None or type(node) in (bool, str, float):
-        return node
-    if type(node) is not dict or len(node) != 1:
-        raise WireError(f"unexpected {type(node).__name__}")
-    (tag, body), = node.items()
-    if tag == "int" and type(body) is str:
-        if len(body) > 4300:
-            raise WireError("integer too long")
-        return int(body)
-    if tag == "float" and body in ("nan", "inf", "-inf"):
-        return float(body)
-    if tag == "complex" and type(body) is list and len(body) == 2:
-        return complex(float(body[0]), float(body[1]))
-    if tag in ("list", "tuple") and type(body) is list:
-        items = [_decode(v, depth + 1) for v in body]
-        return items if tag == "list" else tuple(items)
-    if tag == "dict" and type(body) is list:
-        out = {}
-        for pair in body:
-            if type(pair) is not list or len(pair) != 2:
-                raise WireError("bad dict item")
-            key = _decode(pair[0], depth + 1)
-            if type(key) not in (str, int, float, bool, tuple) and key is not None:
-                raise WireError("unhashable dict key")
-            out[key] = _decode(pair[1], depth + 1)
-        return out
-    if tag in ("ndarray", "scalar") and type(body) is dict:
-        array = _decode_array(body)
-        return array[()] if tag == "scalar" else array
-    raise WireError(f"unknown tag {tag!r}")
+class _Decoder:
+    """Rebuilds plain data from a parsed JSON tree, counting nodes (a bound on the work)."""
+
+    def __init__(self):
+        self.nodes = 0
+
+    def __call__(self, node, depth: int = 0):
+        self.nodes += 1
+        if depth > MAX_DEPTH or self.nodes > MAX_NODES:
+            raise WireError("nested too deep or too many values")
+        if node is None or type(node) in (bool, float):
+            return node
+        if type(node) is str:
+            return _text(node)
+        if type(node) is not dict or len(node) != 1:
+            raise WireError(f"unexpected {type(node).__name__}")
+        (tag, body), = node.items()
+        if tag == "int" and type(body) is str:
+            if len(body) > 4300:
+                raise WireError("integer too long")
+            return int(body)
+        if tag == "float" and body in ("nan", "inf", "-inf"):
+            return float(body)
+        if tag == "complex" and type(body) is list and len(body) == 2:
+            return complex(float(body[0]), float(body[1]))
+        if tag in ("list", "tuple") and type(body) is list:
+            items = [self(v, depth + 1) for v in body]
+            return items if tag == "list" else tuple(items)
+        if tag == "dict" and type(body) is list:
+            out = {}
+            for pair in body:
+                # string keys only: their hashes are randomized, so no crafted collisions
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+                    raise WireError("bad dict item")
+                out[_text(pair[0])] = self(pair[1], depth + 1)
+            return out
+        if tag in ("ndarray", "scalar") and type(body) is dict:
+            array = _decode_array(body)
+            return array[()] if tag == "scalar" else array
+        raise WireError(f"unknown tag {tag!r}")
+
+
+def _text(value: str) -> str:
+    """A string that can be written as UTF-8 (a lone surrogate is refused)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise WireError("a string with a lone surrogate") from None
+    return value
 
 
 def _decode_array(body: dict) -> np.ndarray:
@@ -122,4 +141,4 @@ def decode(raw: bytes):
         tree = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise WireError(f"not JSON: {exc}") from None
-    return _decode(tree, 0)
+    return _Decoder()(tree)

@@ -1036,7 +1036,7 @@ def surrogate_message(nb, p):
     It travels as JSON escapes (wire.py, the trusted verdict) into the visible test's error
     output; the executed notebook then cannot be written as UTF-8 (record.record ->
     nbformat.write: UnicodeEncodeError): 'grader error' and exit code 1 instead of a graded 0.
-    Naive nbgrader: the kernel's own messages replace such characters; graded 0."""
+    Naive nbgrader: the message comes through the kernel's own protocol, not this JSON."""
     return _replace_bodies(nb, 'raise ValueError("your grader cannot write this down: \\ud800")')
 
 
@@ -1055,8 +1055,7 @@ def feedback_markup(nb, p):
     """An answer cell displays an 'image/png' whose data is not base64 but markup
     (``x" onerror="..."``): the feedback page puts it unescaped in ``<img src="data:...">``,
     so the student's HTML and JavaScript run in the page (the instructor's browser when
-    they open it). Naive nbgrader's generate_feedback: nbconvert's HTML export embeds it
-    the same way."""
+    they open it). Naive nbgrader: generate_feedback is not used here (it shows hidden tests)."""
     answer = cell(nb, "ex1-answer")
     answer.source = header(p, TAG=p.tag) + '''
 from IPython.display import display
@@ -1099,9 +1098,9 @@ def hidden_code_reported(nb, p):
     cloudpickle sends them BY VALUE to the student's kernel, bytecode, constants and closures.
     The answer hard-codes the two visible values (so the hidden parts run), keeps what it
     receives and, called by the next VISIBLE test, raises an exception whose message lists it:
-    the feedback shows hidden test code (the README says the kernel never receives hidden test
-    code, and that what it sees of hidden tests has no channel to report it). Naive nbgrader:
-    the hidden source is in the kernel's history anyway (h35)."""
+    the feedback would show hidden test code. The grader runs every visible part before any
+    hidden part, so nothing is received by then. Naive nbgrader: the hidden source is in the
+    kernel's history anyway (h35)."""
     set_answer(nb, "ex2-answer", '''
 _received = {}
 
@@ -1120,7 +1119,7 @@ def _describe(fn, depth=0):
 
 def measure_receptive_field(layer_fn, n=64):
     name = layer_fn.__name__
-    if name == "moving_sum_5":   # the visible test that comes after the hidden ones
+    if name == "moving_sum_5" and _received:   # a visible test, after hidden ones had run
         raise ValueError("\\nESCAPED: hidden test code received by the kernel:\\n" + "\\n".join(_received.values()))
     if name == "stack_1_2":      # visible: 7
         return 7
@@ -1132,64 +1131,7 @@ def measure_receptive_field(layer_fn, n=64):
     return nb
 
 
-@case("h44-rpc-folder-race", PADDING, ALL_06)
-def rpc_folder_race(nb, p):
-    """The grader writes each call's request into ``<workdir>/.grader/`` after checking that
-    the folder is not a symlink (execute._StudentKernel.answer): check, then open. A thread of
-    the kernel swaps ``.grader`` with a symlink to a folder outside the sandbox (atomic
-    renameat2 RENAME_EXCHANGE) thousands of times a second, so a request gets created through
-    the symlink by the grader, with the grader's rights: a file ``request-N`` in any folder the
-    grader can write (here the marker folder; the repository, solutions/...), and ``request-N``
-    / ``result-N`` there deleted. When its request is missing (the grader wrote it outside),
-    the kernel stops swapping with the real folder in place, so the grader's clean-up misses
-    the file. Naive nbgrader has no such folder."""
-    answer = cell(nb, "ex1-answer")
-    answer.source = header(p, MARKERS=str(p.markers)) + '''
-import ctypes
-import os
-import sys
-import threading
-import time
-
-libc = ctypes.CDLL(None, use_errno=True)
-AT_FDCWD, RENAME_EXCHANGE = -100, 2
-_folder, _swap = os.path.abspath(".grader"), os.path.abspath(".grader-swap")
-os.makedirs(_folder, exist_ok=True)
-if not os.path.islink(_swap):
-    os.symlink(MARKERS, _swap)
-_lock, _won = threading.Lock(), threading.Event()
-
-def _exchange():
-    libc.renameat2(AT_FDCWD, _folder.encode(), AT_FDCWD, _swap.encode(), RENAME_EXCHANGE)
-
-def _swap_forever():
-    deadline = time.monotonic() + 150
-    while time.monotonic() < deadline and not _won.is_set():
-        with _lock:
-            for _ in range(200):
-                _exchange()
-            if os.path.islink(_folder):
-                _exchange()   # the real folder in place while the lock is released
-        time.sleep(0.0002)
-
-_link = sys.modules["_grader_link"]
-_serve = _link.serve
-
-def _serve_and_watch(request_path, result_path):
-    with _lock:
-        if os.path.exists(request_path):
-            return _serve(request_path, result_path)
-        _won.set()   # the grader wrote this request outside the sandbox: keep .grader real from now on
-        print(f"ESCAPED: the grader wrote {os.path.basename(request_path)} through the symlink, into {MARKERS}")
-
-_link.serve = _serve_and_watch
-threading.Thread(target=_swap_forever, daemon=True).start()
-
-''' + answer.source
-    return nb
-
-
-@case("h45-slow-cells", PADDING, ALL_06)
+@case("h44-slow-cells", PADDING, ALL_06)
 def slow_cells(nb, p):
     """64 added cells that each sleep 8.5 s, just under the cell timeout (10 s in the suite, 60 s
     by default): no cell times out, so nothing stops the notebook, which takes 9 minutes (an hour
@@ -1210,7 +1152,7 @@ def _new_code_cell(source: str, cell_id: str) -> NotebookNode:
     return new
 
 
-@case("h46-surrogate-grade-id", PADDING, ALL_06, metadata_only=True)
+@case("h45-surrogate-grade-id", PADDING, ALL_06, metadata_only=True)
 def surrogate_grade_id(nb, p):
     """A cell of the student's own with nbgrader metadata whose grade_id holds a lone UTF-16
     surrogate (valid JSON: ``"\\ud800"``; the file is written with JSON's ASCII escapes).
@@ -1234,7 +1176,7 @@ def _blank_pages(p: Paths) -> list[tuple[str, bytes, int]]:
     return [(f"pages/page-{i:02d}.ipynb", b" " * 2**20, 20) for i in range(60)]
 
 
-@case("h47-zip-bomb", PADDING, ALL_06, archive=_blank_pages)
+@case("h46-zip-bomb", PADDING, ALL_06, archive=_blank_pages)
 def zip_bomb(nb, p):
     """Handed in as a zip of ~1 MB whose 60 other '.ipynb' members inflate to 20 MiB each
     (deflate: ~1000:1): submissions._candidates_in_zip reads every member whole into the
@@ -1250,22 +1192,20 @@ def zip_bomb(nb, p):
     return nb
 
 
-@case("h48-error-flood", PADDING, ALL_06)
+@case("h47-error-flood", PADDING, ALL_06)
 def error_flood(nb, p):
-    """Two added cells each raise an exception with a 120 MB message. The output cap
+    """An added cell raises an exception with a 150 MB message. The output cap
     (execute._CappedClient.output) lets every 'error' message through (and counts neither the
-    traceback nor a display's metadata), so 480 MB of outputs (message and traceback, twice)
-    reach the worker, the grader's own process (the executed notebook is sent back whole and
-    written by record.record) and the course workspace. Naive nbgrader: the same (no cap)."""
+    traceback nor a display's metadata), so 300 MB of output (the message, and the traceback
+    that quotes it) reach the worker, the grader's own process (the executed notebook is sent
+    back whole and written by record.record) and the course workspace; every further cell can
+    add as much. Naive nbgrader: the same (no cap)."""
     answer = cell(nb, "ex1-answer")
-    position = nb.cells.index(answer)
-    for i in range(2):
-        source = "import sys\nsys.last_value = sys.last_traceback = sys.last_exc = None\nraise ValueError('spam ' * 24_000_000)"
-        nb.cells.insert(position + 1 + i, _new_code_cell(source, f"flood-{i}"))
+    nb.cells.insert(nb.cells.index(answer) + 1, _new_code_cell("raise ValueError('spam ' * 30_000_000)", "flood"))
     return nb
 
 
-@case("h49-huge-grade-id", PADDING, ALL_06, metadata_only=True)
+@case("h48-huge-grade-id", PADDING, ALL_06, metadata_only=True)
 def huge_grade_id(nb, p):
     """A cell of the student's own with a 4 MB grade_id in its nbgrader metadata:
     integrity.tampering quotes it whole ('graded cell ... is not in the release'), so it lands
@@ -1281,13 +1221,13 @@ def huge_grade_id(nb, p):
     return nb
 
 
-@case("h50-malformed-display", PADDING, ALL_06)
+@case("h49-malformed-display", PADDING, ALL_06)
 def malformed_display(nb, p):
     """The kernel sends, with its own session, a 'display_data' message whose ``data`` is a
     list, not a dict (a kernel's messages are the student's to write). The grader's output
     cap (execute._CappedClient.output) calls ``content["data"].values()``: AttributeError,
     which nothing catches (only DeadKernelError and timeouts are): 'grader error' and exit
-    code 1 instead of a graded notebook. Naive nbgrader: nbclient stores the output as it is."""
+    code 1 instead of a graded notebook. Naive nbgrader: no such cap (nbclient's own handling)."""
     answer = cell(nb, "ex1-answer")
     answer.source = '''
 from IPython import get_ipython
@@ -1305,7 +1245,7 @@ def _password_protected_notes(p: Paths) -> list[tuple]:
     return [("notes.ipynb", b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', 1, 0x1)]
 
 
-@case("h51-encrypted-zip-member", PADDING, ALL_06, archive=_password_protected_notes)
+@case("h50-encrypted-zip-member", PADDING, ALL_06, archive=_password_protected_notes)
 def encrypted_zip_member(nb, p):
     """A zip whose other '.ipynb' member is password-protected (any zip tool's 'encrypt';
     here only its flag is set). zipfile refuses to read it with RuntimeError, which

@@ -164,12 +164,24 @@ def test_the_students_exception_reaches_the_test_as_its_own_class(tmp_path):
     assert errors == []
 
 
-def test_arguments_changed_in_place_are_changed_for_the_test_too(tmp_path):
+def test_random_generators_advance_but_the_tests_arrays_are_never_changed(tmp_path):
     test = ("import numpy as np\nrng = np.random.default_rng(0)\nx = np.zeros(3)\nf(x, rng)\n"
             "reference = np.random.default_rng(0)\nreference.random(2)\n"
-            "assert rng.random() == reference.random(), 'rng advanced by 2 draws'\nassert x.tolist() == [1.0, 1.0, 1.0]")
+            "assert rng.random() == reference.random(), 'rng advanced by 2 draws'\n"
+            "assert x.tolist() == [0.0, 0.0, 0.0], 'the test keeps its own x'")
     result, errors = _graded(tmp_path, "def f(x, rng):\n    rng.random(2)\n    x += 1", test)
     assert errors == []
+
+
+def test_hidden_parts_run_after_every_visible_part(tmp_path):
+    """What the student's code sees in a hidden part can never come back in a visible message."""
+    answer = "seen = []\ndef f(x):\n    seen.append(x)\n    return len(seen)"
+    first = "assert f('visible 1') == 1\n### BEGIN HIDDEN TESTS\nf('hidden secret')\n### END HIDDEN TESTS\n"
+    second = "n = f('visible 2')\nassert n == 2, f'f was called {n} times'\n"
+    nb = _notebook(answer, first, second, answer_at=0, test_at=1)
+    nb.cells[2].metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t2", "points": 1, "locked": True}
+    result = _run(tmp_path, nb)
+    assert _errors(result.nb.cells[1]) == [] and _errors(result.nb.cells[2]) == []
 
 
 def test_a_test_input_can_be_a_function_of_the_test(tmp_path):

@@ -11,10 +11,12 @@ Then, per case (each its own test): (a) it was graded (no grader error); (b) it 
 more than cleo (or its honest twin) on the test cells it attacks and in total, on the same
 maximum; (d) it left nothing behind: no process, no file, no connection, no ``ESCAPED:``
 line in its outputs; (e) its feedback page shows nothing hidden: no hidden test line, no
-solution line, nothing of the gradebook. And for the run: (c) ada gets every autograded
+solution line, nothing of the gradebook; (f) its markup is the grader's own (no tag or attribute of
+the student's). And for the run: (c) ada gets every autograded
 point and cleo none, every submission file is byte-identical afterwards; (d) the repository,
 solutions/ and notebooks/ are as they were, the gradebook is intact (it opens, every student
-is there, no trigger), no process of the run is left, nothing reached the loopback listener.
+is there, no trigger), no process of the run is left, nothing reached the loopback listener, the
+grader's own process stayed under MAX_GRADER_BYTES of memory.
 
 Everything the attacks create carries a random per-run token; a finalizer kills what is
 left of the run (processes found by that token, by pid) and removes tagged files.

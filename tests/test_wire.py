@@ -18,7 +18,7 @@ plain = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
     | st.complex_numbers(allow_nan=False),
     lambda children: st.lists(children, max_size=4) | st.tuples(children, children)
-    | st.dictionaries(st.text(max_size=5) | st.integers(), children, max_size=4),
+    | st.dictionaries(st.text(max_size=5), children, max_size=4),
     max_leaves=20,
 )
 
@@ -58,8 +58,9 @@ class _Int(int):
 
 @pytest.mark.parametrize("value", [
     _Anything(), np.zeros(3).view(_Yes), _Int(3), np.array([object()]), lambda: 1, {1, 2},
-    np.zeros(2, dtype=[("a", "f8")]), [_Anything()],
-], ids=["object", "ndarray subclass", "int subclass", "object array", "function", "set", "structured", "nested object"])
+    np.zeros(2, dtype=[("a", "f8")]), [_Anything()], {1: "int key"},
+], ids=["object", "ndarray subclass", "int subclass", "object array", "function", "set", "structured", "nested object",
+        "int key"])
 def test_objects_that_could_carry_behaviour_are_refused(value):
     with pytest.raises(wire.Unencodable):
         wire.encode(value)
@@ -78,7 +79,11 @@ def _raw(tree) -> bytes:
     _raw({"int": "1" * 5000}),                                                     # absurd integer
     _raw([1, 2]),                                                                  # a bare JSON list
     _raw({"list": [1], "tuple": [2]}),                                             # two tags
-], ids=["pickle", "object dtype", "short data", "structured dtype", "unknown tag", "huge int", "bare list", "two tags"])
+    _raw({"dict": [[{"int": "1"}, 2]]}),                                           # a key that is not a string
+    b'"\\ud800"',                                                                  # a lone surrogate
+    _raw({"list": [None] * 1_000_001}),                                            # too many values
+], ids=["pickle", "object dtype", "short data", "structured dtype", "unknown tag", "huge int", "bare list", "two tags",
+        "int key", "lone surrogate", "too many values"])
 def test_decode_refuses_anything_but_the_format(raw):
     with pytest.raises(wire.WireError):
         wire.decode(raw)
