@@ -8,8 +8,10 @@ grader's generic line. Tracebacks are never shown: they quote test code.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
+import reprlib
 from pathlib import Path
 
 import nbformat
@@ -31,68 +33,201 @@ table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .
 """
 
 
-def _text(value: str, limit: int = MAX_TEXT) -> str:
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+MAX_IMAGE_CHARS = 2_000_000  # base64 characters of one image
+MAX_OUTPUTS = 50  # outputs shown per cell
+MAX_SECTION = 1_500_000  # characters of one lecture's section (images included): past it, outputs are left out
+MAX_LABEL = 200  # a grade_id or other short value in a label
+MAX_DETAIL = 500  # one line of an outcome's details
+MAX_DETAILS = 2000  # all of them
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _plain(value: object, limit: int | None = None) -> str:
+    """Any value as text that can be written as UTF-8 (a lone surrogate becomes ``\\ud800``),
+    cut to ``limit`` characters first (then marked ``...``)."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = "".join(value)
+    if not isinstance(value, str):
+        value = _repr(value, limit or MAX_TEXT)
+    if limit is not None and len(value) > limit:
+        value = value[:limit] + "..."
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _repr(value: object, limit: int) -> str:
+    """repr() of a value from a notebook, without building megabytes of text first."""
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = limit
+    return short.repr(value)
+
+
+def _text(value: object, limit: int = MAX_TEXT) -> str:
+    """Escaped, capped, printable text; ``value`` can be anything a notebook holds."""
+    limit = min(limit, MAX_TEXT)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = "".join(value)
+    length = len(value) if isinstance(value, str) else None
+    value = _plain(value[:limit] if isinstance(value, str) else value, None if isinstance(value, str) else limit)
     value = ANSI.sub("", value)
-    if len(value) > limit:
-        value = value[:limit] + f"\n... ({len(value) - limit:,} more characters not shown)"
+    if length is not None and length > limit:
+        value += f"\n... ({length - limit:,} more characters not shown)"
     return html.escape(value)
 
 
-def _outputs(cell: NotebookNode) -> str:
+def _short(value: object, limit: int = MAX_LABEL) -> str:
+    """Escaped, capped text for a label (one line)."""
+    return html.escape(_plain(value, limit))
+
+
+def _image_src(data: object) -> str | None:
+    """A data: URL for base64 PNG or JPEG data, built from the decoded bytes; None for anything else."""
+    if isinstance(data, list) and all(isinstance(v, str) for v in data):
+        data = "".join(data)
+    if not isinstance(data, str) or len(data) > MAX_IMAGE_CHARS + 100_000:
+        return None
+    data = _WHITESPACE.sub("", data)
+    if len(data) > MAX_IMAGE_CHARS:
+        return None
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (ValueError, TypeError):
+        return None
+    if raw.startswith(b"\x89PNG"):
+        mime = "image/png"
+    elif raw.startswith(b"\xff\xd8\xff"):
+        mime = "image/jpeg"
+    else:
+        return None
+    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
+
+
+class _Budget:
+    """What is left of a section's characters."""
+
+    def __init__(self, left: int = MAX_SECTION):
+        self.left = left
+        self.refused = 0
+
+    def take(self, part: str) -> str:
+        if len(part) > self.left:
+            self.refused += 1
+            return ""
+        self.left -= len(part)
+        return part
+
+
+def _outputs(cell: NotebookNode, budget: _Budget) -> str:
     parts = []
-    for out in cell.get("outputs", []):
-        kind = out.output_type
+    outputs = cell.get("outputs", [])
+    if not isinstance(outputs, list):
+        return ""
+    for out in outputs[:MAX_OUTPUTS]:
+        if not isinstance(out, dict):
+            continue
+        kind = out.get("output_type")
         if kind == "stream":
-            parts.append(f"<pre>{_text(out.text)}</pre>")
+            parts.append(budget.take(f"<pre>{_text(out.get('text', ''))}</pre>"))
         elif kind == "error":
-            parts.append(f'<pre class="fail">{_text(f"{out.ename}: {out.evalue}", 1000)}</pre>')
+            error = f"{_plain(out.get('ename', ''), 200)}: {_plain(out.get('evalue', ''), 2000)}"
+            parts.append(budget.take(f'<pre class="fail">{_text(error, 1000)}</pre>'))
         elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
-            if "image/png" in data and len(data["image/png"]) < 2_000_000:
-                parts.append(f'<img alt="plot" src="data:image/png;base64,{data["image/png"]}" style="max-width:100%">')
+            if not isinstance(data, dict):
+                continue
+            src = next((s for s in (_image_src(data.get(m)) for m in ("image/png", "image/jpeg") if m in data) if s), None)
+            if src:
+                parts.append(budget.take(f'<img alt="plot" src="{html.escape(src)}" style="max-width:100%">'))
             elif "text/plain" in data:
-                parts.append(f"<pre>{_text(data['text/plain'])}</pre>")
+                parts.append(budget.take(f"<pre>{_text(data['text/plain'])}</pre>"))
+    if len(outputs) > MAX_OUTPUTS:
+        parts.append(f"<pre>... {len(outputs) - MAX_OUTPUTS:,} more outputs not shown</pre>")
     return "".join(parts)
+
+
+def _number(value: object, default: float = 0.0) -> float:
+    """A score or points value as a number (a notebook's metadata can hold anything)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            return float(str(value)[:50]) if isinstance(value, str) else default
+        except ValueError:
+            return default
+    return float(value)
+
+
+def _details(details: list) -> str:
+    """The outcome's details as list items: each line and all of them capped."""
+    items, budget = [], MAX_DETAILS
+    for d in details:
+        if budget <= 0:
+            items.append("<li>... (more not shown)</li>")
+            break
+        text = _plain(d, MAX_DETAIL)[:budget]
+        budget -= len(text)
+        items.append(f"<li>{html.escape(text)}</li>")
+    return "".join(items)
 
 
 def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[str, tuple[float | None, float, bool]]) -> str:
     """HTML section for one lecture of one student. ``grades``: grade_id -> (score, max, needs manual)."""
-    head = (f'<h2>{html.escape(lecture)} <span class="status">{html.escape(outcome.status)}</span> '
-            f"{outcome.score:g} / {outcome.max_score:g}</h2>")
-    details = "".join(f"<li>{html.escape(d)}</li>" for d in outcome.details)
+    head = (f'<h2>{_short(lecture)} <span class="status">{_short(outcome.status)}</span> '
+            f"{_number(outcome.score):g} / {_number(outcome.max_score):g}</h2>")
+    details = _details(outcome.details)
     body = [head, f"<ul>{details}</ul>" if details else ""]
     if nb is None:
         return "".join(body)
+    budget = _Budget()
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
         if not grade_id:
             continue
-        score, max_score, manual = grades.get(grade_id, (None, meta.get("points", 0), False))
-        points = f"{score if score is not None else '?'} / {max_score:g} points" if meta.get("grade") else ""
+        try:
+            known = grades.get(grade_id)
+        except TypeError:  # not hashable: a list or a dict
+            known = None
+        score, max_score, manual = known if known is not None else (None, meta.get("points", 0), False)
+        shown = f"{_number(score):g}" if score is not None else "?"
+        points = f"{shown} / {_number(max_score):g} points" if meta.get("grade") else ""
+        source = cell.get("source", "")
+        source = source if isinstance(source, str) else _plain(source, MAX_TEXT)
         if is_test_cell(cell):
-            message = failure(cell)
+            try:
+                message = failure(cell)
+            except Exception:  # noqa: BLE001 - an output nbformat let through but not as expected
+                message = "the test's output cannot be read"
             passed = message is None
             verdict = '<span class="pass">passed</span>' if passed else '<span class="fail">failed</span>'
-            visible, _ = split_test_source(cell.source)
+            visible, _ = split_test_source(source)
             message_html = f'<pre class="fail">{_text(message, 1500)}</pre>' if message else ""
-            body.append(f'<div class="cell"><div class="label">test {html.escape(grade_id)}: {verdict} ({points})</div>'
-                        f"<pre>{_text(visible)}</pre>{message_html}</div>")
+            budget.left -= len(message_html) + 300  # the label, the markup
+            body.append(f'<div class="cell"><div class="label">test {_short(grade_id)}: {verdict} ({points})</div>'
+                        f"<pre>{budget.take(_text(visible))}</pre>{message_html}</div>")
         elif meta.get("solution"):
-            label = f"your answer {html.escape(grade_id)}"
+            label = f"your answer {_short(grade_id)}"
             if meta.get("grade"):
                 label += f' <span class="manual">{"to be graded by your instructor" if manual else points}</span>'
-            body.append(f'<div class="cell"><div class="label">{label}</div><pre>{_text(cell.source)}</pre>{_outputs(cell)}</div>')
+            budget.left -= len(label) + 100
+            body.append(f'<div class="cell"><div class="label">{label}</div><pre>{budget.take(_text(source))}</pre>'
+                        f"{_outputs(cell, budget)}</div>")
+        if budget.left <= 0:
+            budget.refused += 1
+            break
+    if budget.refused:
+        body.append(f"<p>Some of this notebook is not shown here: its page would be too large ({budget.refused:,} parts left out).</p>")
     return "".join(body)
 
 
 def write_student_page(path: Path, student: str, sections: list[str], total: float, max_total: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Feedback for {html.escape(student)}</title>"
-        f"<style>{STYLE}</style></head><body><h1>Feedback for {html.escape(student)}: {total:g} / {max_total:g} points</h1>"
+        f'<!doctype html><html><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f"<title>Feedback for {_short(student)}</title>"
+        f"<style>{STYLE}</style></head><body><h1>Feedback for {_short(student)}: {_number(total):g} / {_number(max_total):g} points</h1>"
         "<p>For each exercise: your answer, then each test with its result. Hidden tests are not shown; "
-        "when one fails, its line says so.</p>" + "".join(sections) + "</body></html>"
+        "when one fails, its line says so.</p>" + "".join(sections) + "</body></html>",
+        encoding="utf-8", errors="backslashreplace",
     )
 
 

@@ -11,7 +11,7 @@ report is what the instructor and the student read.
 from __future__ import annotations
 
 import json
-from collections import Counter
+import reprlib
 
 import nbformat
 from nbformat import NotebookNode
@@ -19,6 +19,7 @@ from nbformat import NotebookNode
 from .cells import nbgrader_meta
 
 METADATA_KEYS = ("grade", "solution", "locked", "points", "cell_type")
+MAX_PROBLEMS = 50  # sentences listed; then how many more
 
 
 class InvalidNotebook(ValueError):
@@ -35,6 +36,8 @@ def load(content: bytes | None) -> NotebookNode:
         raise InvalidNotebook("not a text file (not UTF-8)") from None
     except json.JSONDecodeError as exc:
         raise InvalidNotebook(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise InvalidNotebook("not a notebook (JSON nested too deeply)") from None
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
         raise InvalidNotebook("JSON but not a notebook (no cells)")
     major = raw.get("nbformat")
@@ -56,18 +59,49 @@ def _protected(meta: dict) -> bool:
     return bool(meta.get("locked")) or (bool(meta.get("grade")) and not meta.get("solution"))
 
 
+def _quote(value: object) -> str:
+    """A student-controlled value (a grade_id, a metadata value: any JSON value) for a message:
+    its repr, at most 80 characters (repr escapes a lone surrogate, so the message is printable)."""
+    if isinstance(value, str):
+        return repr(value[:200])[:80]  # the first characters only: a grade_id can be megabytes
+    short = reprlib.Repr()  # a list or dict of megabytes, nested deeply: never all of it
+    short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
+    try:
+        text = short.repr(value)
+    except Exception:  # noqa: BLE001 - whatever the value, the message is written
+        text = f"<{type(value).__name__}>"
+    return text[:80]
+
+
+def _key(grade_id: object) -> object:
+    """A submitted grade_id as a dict key: strings as they are (the release's are strings),
+    anything else (a number, a list, ...) as a key that matches no released cell."""
+    return grade_id if isinstance(grade_id, str) else ("not a string", _quote(grade_id))
+
+
+def _source(cell: NotebookNode) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(s, str) for s in source):
+        source = "".join(source)
+    return source if isinstance(source, str) else repr(source)
+
+
 def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
-    """Every change to the release's graded or locked cells, as short sentences (empty: none)."""
+    """Every change to the release's graded or locked cells, as short sentences (empty: none).
+
+    The release's grade_ids are the course's own and named as they are; everything of the
+    student's (an unknown grade_id, a metadata value) is quoted with repr, cut to 80 characters.
+    """
     reference = {}
     for cell in released.cells:
         meta = nbgrader_meta(cell)
         if "grade_id" in meta:
             reference[meta["grade_id"]] = (cell, meta)
-    by_id: dict[str, list[NotebookNode]] = {}
+    by_id: dict[object, list[NotebookNode]] = {}
     for cell in submitted.cells:
         meta = nbgrader_meta(cell)
         if "grade_id" in meta:
-            by_id.setdefault(str(meta["grade_id"]), []).append(cell)
+            by_id.setdefault(_key(meta["grade_id"]), []).append(cell)
 
     problems = []
     for grade_id, (ref_cell, ref_meta) in reference.items():
@@ -80,15 +114,19 @@ def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
             problems.append(f"duplicated cell {grade_id} ({len(cells)} copies)")
         cell = cells[0]
         meta = nbgrader_meta(cell)
-        if cell.cell_type != ref_cell.cell_type:
-            problems.append(f"changed the type of cell {grade_id} ({ref_cell.cell_type} -> {cell.cell_type})")
+        cell_type = cell.get("cell_type")
+        if cell_type != ref_cell.cell_type:
+            problems.append(f"changed the type of cell {grade_id} ({ref_cell.cell_type} -> {_quote(cell_type)})")
         changed = [k for k in METADATA_KEYS if meta.get(k) != ref_meta.get(k)]
         if changed:
-            what = ", ".join(f"{k} {ref_meta.get(k)!r} -> {meta.get(k)!r}" for k in changed)
+            what = ", ".join(f"{k} {_quote(ref_meta.get(k))} -> {_quote(meta.get(k))}" for k in changed)
             problems.append(f"changed the metadata of cell {grade_id}: {what}")
-        if _protected(ref_meta) and cell.source.rstrip() != ref_cell.source.rstrip():
+        if _protected(ref_meta) and _source(cell).rstrip() != _source(ref_cell).rstrip():
             problems.append(f"edited locked cell {grade_id}")
-    extra = Counter(g for g in by_id if g not in reference)
-    for grade_id in sorted(extra):
-        problems.append(f"graded cell {grade_id} is not in the release")
+    extra = [g for g in by_id if g not in reference]
+    for grade_id in sorted(extra, key=repr):
+        shown = grade_id[1] if isinstance(grade_id, tuple) else _quote(grade_id)
+        problems.append(f"graded cell {shown} is not in the release")
+    if len(problems) > MAX_PROBLEMS:
+        problems[MAX_PROBLEMS:] = [f"... and {len(problems) - MAX_PROBLEMS} more changes"]
     return problems

@@ -19,8 +19,32 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 CSV_COLUMNS = ["student", "notebook", "status", "score", "max_score", "needs_manual_grade", "details", "source"]
+MAX_DETAIL = 500  # characters of one details entry
+MAX_DETAILS = 2000  # characters of the details field (all entries)
+MAX_FIELD = 300  # characters of any other field (a source path, a note)
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 SHORT = {"graded": "", "missing": "missing", "invalid notebook": "invalid", "timeout": "timeout",
          "kernel died": "died", "tampered": "tampered", "grader error": "ERROR"}
+
+
+def clean(value: object, limit: int = MAX_FIELD) -> str:
+    """Any value as text that can be written as UTF-8, at most ``limit`` characters (cut ones end
+    in ``...``); a lone surrogate (valid in JSON, not in UTF-8) is written as ``\\ud800``."""
+    text = value if isinstance(value, str) else str(value)
+    text = text[:limit + 1].encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[:max(0, limit - 3)] + "..."
+
+
+def details_text(details: list) -> str:
+    """An outcome's details as one field: each entry at most MAX_DETAIL characters, all of them
+    at most MAX_DETAILS (a student's notebook can put anything in a message)."""
+    parts, size = [], 0
+    for d in details:
+        parts.append(clean(d, MAX_DETAIL))
+        size += len(parts[-1]) + 3
+        if size > MAX_DETAILS:
+            break
+    return clean(" | ".join(parts), MAX_DETAILS)
 
 
 def write_csv(path: Path, outcomes: list) -> None:
@@ -28,17 +52,17 @@ def write_csv(path: Path, outcomes: list) -> None:
     by_student = defaultdict(list)
     for o in outcomes:
         by_student[o.student].append(o)
-    with path.open("w", newline="") as f:
+    with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_COLUMNS)
         for student in sorted(by_student):
             rows = sorted(by_student[student], key=lambda o: o.lecture)
             for o in rows:
-                writer.writerow([o.student, o.lecture, o.status, f"{o.score:g}", f"{o.max_score:g}",
-                                 str(o.needs_manual_grade).lower(), " | ".join(o.details), o.origin])
+                writer.writerow([clean(o.student), clean(o.lecture), clean(o.status), f"{o.score:g}", f"{o.max_score:g}",
+                                 str(o.needs_manual_grade).lower(), details_text(o.details), clean(o.origin)])
             statuses = Counter(o.status for o in rows)
             summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
-            writer.writerow([student, "total", summary, f"{sum(o.score for o in rows):g}",
+            writer.writerow([clean(student), "total", clean(summary), f"{sum(o.score for o in rows):g}",
                              f"{sum(o.max_score for o in rows):g}", str(any(o.needs_manual_grade for o in rows)).lower(), "", ""])
 
 
@@ -55,7 +79,7 @@ def terminal_table(outcomes: list, lectures: list[str]) -> str:
     for student in sorted(table):
         mine = [o for o in outcomes if o.student == student]
         total = f"{sum(o.score for o in mine):g}/{sum(o.max_score for o in mine):g}"
-        rows.append([student] + [table[student].get(lecture, "") for lecture in lectures] + [total])
+        rows.append([clean(student, 100)] + [table[student].get(lecture, "") for lecture in lectures] + [total])
     widths = [max(len(str(r[i])) for r in [headers] + rows) for i in range(len(headers))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(headers, widths))]
     lines.append("  ".join("-" * w for w in widths))
@@ -65,11 +89,11 @@ def terminal_table(outcomes: list, lectures: list[str]) -> str:
     if any(o.needs_manual_grade for o in outcomes):
         lines.append("* written answers wait for manual grading (nbgrader formgrader on the course workspace)")
     lines.append("statuses: " + ", ".join(f"{s} {counts[s]}" for s in sorted(counts)))
-    return "\n".join(lines)
+    return clean("\n".join(lines), 10**9)
 
 
-def _exercise(grade_id: str) -> str:
-    return grade_id.split("-")[0]
+def _exercise(grade_id: object) -> str:
+    return clean(grade_id, 100).split("-")[0]
 
 
 def _plot_png(cell_scores: dict[str, dict[str, list[float]]]) -> str:
@@ -132,24 +156,26 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
         graded = [o for o in mine if o.status not in ("missing",)]
         mean = sum(o.score for o in graded) / len(graded) if graded else 0.0
         max_score = max((o.max_score for o in mine), default=0.0)
-        rows.append("<tr><td>" + html.escape(lecture) + "</td>" + "".join(f"<td>{counts.get(s, 0)}</td>" for s in statuses)
+        rows.append("<tr><td>" + html.escape(clean(lecture)) + "</td>" + "".join(f"<td>{counts.get(s, 0)}</td>" for s in statuses)
                     + f"<td>{mean:.2f} / {max_score:g}</td></tr>")
     problems = [o for o in outcomes if o.status not in ("graded",)]
     problem_rows = "".join(
-        f"<tr><td>{html.escape(o.student)}</td><td>{html.escape(o.lecture)}</td><td>{html.escape(o.status)}</td>"
-        f"<td>{html.escape(' | '.join(o.details))}</td></tr>" for o in sorted(problems, key=lambda o: (o.student, o.lecture)))
-    note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        f"<tr><td>{html.escape(clean(o.student))}</td><td>{html.escape(clean(o.lecture))}</td><td>{html.escape(clean(o.status))}</td>"
+        f"<td>{html.escape(details_text(o.details))}</td></tr>" for o in sorted(problems, key=lambda o: (o.student, o.lecture)))
+    note_items = "".join(f"<li>{html.escape(clean(n))}</li>" for n in notes)
     students = len({o.student for o in outcomes})
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>Class report</title><style>"
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>Class report</title><style>'
         "body{font-family:system-ui,sans-serif;max-width:75rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem}</style></head><body>"
         f"<h1>Class report: {students} students, {len(lectures)} notebooks</h1>"
         + (f"<ul>{note_items}</ul>" if note_items else "")
         + "<h2>Statuses and mean scores per notebook</h2><table><tr><th>notebook</th>"
-        + "".join(f"<th>{html.escape(s)}</th>" for s in statuses) + "<th>mean score (handed in)</th></tr>" + "".join(rows) + "</table>"
+        + "".join(f"<th>{html.escape(clean(s))}</th>" for s in statuses) + "<th>mean score (handed in)</th></tr>" + "".join(rows) + "</table>"
         + (f'<h2>Scores per exercise</h2><img alt="score distribution per exercise" style="max-width:100%" src="data:image/png;base64,{png}">' if png else "")
         + "<h2>Submissions that need a look</h2><table><tr><th>student</th><th>notebook</th><th>status</th><th>details</th></tr>"
-        + problem_rows + "</table></body></html>"
+        + problem_rows + "</table></body></html>",
+        encoding="utf-8", errors="backslashreplace",
     )

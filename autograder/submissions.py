@@ -8,7 +8,12 @@ Accepted layouts (mixed freely):
 
 A notebook belongs to a lecture by its file name (``01-conv1d.ipynb``) or, when it was
 renamed (``01-conv1d (1).ipynb``, ``Copy of ...``), by the graded cells it contains.
-Nothing is executed here; zip members are read, never extracted, and size-capped.
+Nothing is executed here; zip members are read, never extracted, and size-capped: at most
+MAX_MEMBERS notebooks are looked at per student, none larger than MAX_NOTEBOOK_BYTES, and
+at most MAX_SOURCE_BYTES read (inflated) per student in all. Notebooks named after a lecture
+are read first; the others are read one at a time, only while a lecture is still not
+found, and kept only when their graded cells match one. Whatever cannot be read (an
+encrypted or corrupt member, an unsupported compression, ...) is skipped with a note.
 """
 
 from __future__ import annotations
@@ -17,11 +22,23 @@ import hashlib
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+MAX_MEMBERS = 200  # notebooks looked at per archive (or student folder)
+MAX_SOURCE_BYTES = 100 * 1024 * 1024  # bytes read (inflated) per archive (or student folder)
+MAX_NOTES = 20  # notes per archive (or folder) on what was skipped; then a count
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
+# A cheap superset test of fingerprint(): the checksums written as plain JSON strings.
+_CHECKSUM = re.compile(rb'"checksum"\s*:\s*"([^"\\]{1,200})"')
+
+
+def _safe(text: object, limit: int = 120) -> str:
+    """A file name or message for a note: printable as UTF-8 (no lone surrogates), short."""
+    text = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 @dataclass
@@ -44,6 +61,7 @@ class Candidate:
     name: str
     origin: str
     content: bytes
+    prints: set[str] | None = None  # fingerprint(content), once computed
 
 
 def fingerprint(content: bytes) -> set[str]:
@@ -56,40 +74,153 @@ def fingerprint(content: bytes) -> set[str]:
             if isinstance(c, dict) and isinstance(c.get("metadata", {}).get("nbgrader"), dict)
             and "checksum" in c["metadata"]["nbgrader"]
         }
-    except (ValueError, TypeError, AttributeError, KeyError):
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
         return set()
 
 
-def _candidates_in_folder(folder: Path) -> list[Candidate]:
+def _prints(candidate: Candidate, wanted: set[str]) -> set[str]:
+    """``fingerprint`` of a candidate, computed once; a file without any wanted checksum in
+    its text is not parsed at all (parsing megabytes of JSON costs seconds and memory)."""
+    if candidate.prints is None:
+        content = candidate.content
+        quick = {m.group(1).decode("utf-8", "replace") for m in _CHECKSUM.finditer(content)} if content else set()
+        candidate.prints = fingerprint(content) if quick & wanted else set()
+    return candidate.prints
+
+
+@dataclass
+class _Entry:
+    """A notebook file of a submission, not read yet."""
+
+    name: str  # base name
+    origin: str
+    size: int  # as announced (file size, or the zip's uncompressed size)
+    open: Callable[[int], bytes]  # read at most n bytes
+
+
+class _Reader:
+    """Reads entries under the per-submission limits; every failure becomes a note."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.left = MAX_SOURCE_BYTES
+        self.notes: list[str] = []
+        self.unsaid = 0
+
+    def note(self, text: str) -> None:
+        if len(self.notes) < MAX_NOTES:
+            self.notes.append(text)
+        else:
+            self.unsaid += 1
+
+    def all_notes(self) -> list[str]:
+        return self.notes + ([f"{self.label}: {self.unsaid} more problems not listed"] if self.unsaid else [])
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0
+
+    def read(self, entry: _Entry) -> bytes | None:
+        """The entry's bytes, or None (and a note) when it is too large or cannot be read."""
+        if entry.size > MAX_NOTEBOOK_BYTES:
+            self.note(f"{_safe(entry.origin)}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB, not read")
+            return None
+        if self.exhausted:
+            self.note(f"{_safe(entry.origin)}: not read ({self.label} holds more than {MAX_SOURCE_BYTES // 2**20} MiB of notebooks)")
+            return None
+        limit = min(MAX_NOTEBOOK_BYTES, self.left)
+        try:
+            data = entry.open(limit + 1)
+        except Exception as exc:  # noqa: BLE001 - encrypted, Deflate64, corrupt data, I/O...: one file, not the run
+            self.note(f"{_safe(entry.origin)}: cannot be read ({type(exc).__name__}: {_safe(exc, 200)})")
+            return None
+        self.left -= len(data)
+        if len(data) > MAX_NOTEBOOK_BYTES:
+            self.note(f"{_safe(entry.origin)}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB, not read")
+            return None
+        if len(data) > limit:
+            self.note(f"{_safe(entry.origin)}: not read ({self.label} holds more than {MAX_SOURCE_BYTES // 2**20} MiB of notebooks)")
+            return None
+        return data
+
+
+def _collect(entries: list[_Entry], reader: _Reader, lectures: list[str], fingerprints: dict[str, set[str]]) -> list[Candidate]:
+    """The candidates worth assigning: every notebook named after a lecture (unreadable: empty,
+    graded as invalid), then, for the lectures still missing, the first others whose graded
+    cells match one, read one at a time (the rest are dropped as soon as they are fingerprinted)."""
+    if len(entries) > MAX_MEMBERS:
+        reader.note(f"{reader.label}: {len(entries)} notebooks, only the first {MAX_MEMBERS} were looked at")
+        entries = entries[:MAX_MEMBERS]
+    names = {f"{lecture}.ipynb" for lecture in lectures}
     found = []
-    for path in sorted(folder.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts or not path.is_file() or path.is_symlink():
+    for entry in entries:
+        if entry.name in names:
+            data = reader.read(entry)
+            found.append(Candidate(entry.name, entry.origin, data if data is not None else b""))
+    missing = {lecture: fingerprints.get(lecture, set()) for lecture in lectures if f"{lecture}.ipynb" not in {c.name for c in found}}
+    missing = {lecture: wanted for lecture, wanted in missing.items() if wanted}
+    wanted_any = set().union(*missing.values()) if missing else set()
+    for entry in entries:
+        if not missing or reader.exhausted:
+            break
+        if entry.name in names:
             continue
-        origin = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            found.append(Candidate(path.name, origin, b""))  # too large: kept, and reported as invalid
+        data = reader.read(entry)
+        if data is None:
             continue
-        found.append(Candidate(path.name, origin, path.read_bytes()))
+        candidate = Candidate(entry.name, entry.origin, data)
+        prints = _prints(candidate, wanted_any)
+        matches = {lecture: len(prints & wanted) for lecture, wanted in missing.items()}
+        matches = {lecture: n for lecture, n in matches.items() if n >= max(1, len(missing[lecture]) // 2)}
+        if matches:
+            found.append(candidate)
+            del missing[max(matches, key=matches.get)]
     return found
 
 
-def _candidates_in_zip(archive: Path) -> tuple[list[Candidate], list[str]]:
-    found, notes = [], []
+def _read_file(path: Path) -> Callable[[int], bytes]:
+    def read(limit: int) -> bytes:
+        with path.open("rb") as f:
+            return f.read(limit)
+    return read
+
+
+def _candidates_in_folder(folder: Path, lectures: list[str], fingerprints: dict[str, set[str]]) -> tuple[list[Candidate], list[str]]:
+    reader = _Reader(f"{folder.name}/")
+    entries = []
+    try:
+        for path in sorted(folder.rglob("*.ipynb")):
+            if ".ipynb_checkpoints" in path.parts or path.is_symlink() or not path.is_file():
+                continue
+            origin = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            entries.append(_Entry(path.name, origin, path.stat().st_size, _read_file(path)))
+    except OSError as exc:
+        reader.note(f"{_safe(folder.name)}/: cannot be listed in full ({type(exc).__name__}: {_safe(exc, 200)})")
+    return _collect(entries, reader, lectures, fingerprints), reader.all_notes()
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[int], bytes]:
+    def read(limit: int) -> bytes:
+        with zf.open(info) as member:  # never more than limit bytes inflated, whatever the header says
+            return member.read(limit)
+    return read
+
+
+def _candidates_in_zip(archive: Path, lectures: list[str], fingerprints: dict[str, set[str]]) -> tuple[list[Candidate], list[str]]:
+    reader = _Reader(archive.name)
     try:
         with zipfile.ZipFile(archive) as zf:
+            entries = []
             for info in zf.infolist():
                 name = info.filename
                 if info.is_dir() or not name.endswith(".ipynb") or ".ipynb_checkpoints" in name or "__MACOSX" in name:
                     continue
-                origin = f"{archive.name}:{name}"
-                if info.file_size > MAX_NOTEBOOK_BYTES:
-                    found.append(Candidate(Path(name).name, origin, b""))
-                    continue
-                with zf.open(info) as member:
-                    found.append(Candidate(Path(name).name, origin, member.read(MAX_NOTEBOOK_BYTES + 1)))
-    except (zipfile.BadZipFile, OSError) as exc:
-        notes.append(f"{archive.name} is not a readable zip archive ({exc})")
-    return found, notes
+                base = name.replace("\\", "/").rsplit("/", 1)[-1]
+                entries.append(_Entry(base, f"{archive.name}:{name}", info.file_size, _read_member(zf, info)))
+            return _collect(entries, reader, lectures, fingerprints), reader.all_notes()
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with one archive, the class is graded
+        reader.note(f"{archive.name} is not a readable zip archive ({type(exc).__name__}: {_safe(exc, 200)})")
+        return [], reader.all_notes()
 
 
 def _assign(student: str, candidates: list[Candidate], lectures: list[str], fingerprints: dict[str, set[str]]) -> list[Found]:
@@ -101,17 +232,18 @@ def _assign(student: str, candidates: list[Candidate], lectures: list[str], fing
         if exact:
             chosen[lecture] = exact[0]
             if len(exact) > 1:
-                notes[lecture].append(f"{len(exact)} files named {lecture}.ipynb; graded {candidates[exact[0]].origin}")
+                notes[lecture].append(f"{len(exact)} files named {lecture}.ipynb; graded {_safe(candidates[exact[0]].origin)}")
+    wanted_any = set().union(*fingerprints.values()) if fingerprints else set()
     for lecture in lectures:
         wanted = fingerprints.get(lecture, set())
         if lecture in chosen or not wanted:
             continue
         free = [i for i in range(len(candidates)) if i not in chosen.values()]
-        overlap = {i: len(fingerprint(candidates[i].content) & wanted) for i in free}
+        overlap = {i: len(_prints(candidates[i], wanted_any) & wanted) for i in free}
         best = max(overlap, key=overlap.get, default=None)
         if best is not None and overlap[best] >= max(1, len(wanted) // 2):
             chosen[lecture] = best
-            notes[lecture].append(f"renamed: graded {candidates[best].origin} as {lecture}.ipynb")
+            notes[lecture].append(f"renamed: graded {_safe(candidates[best].origin)} as {lecture}.ipynb")
     result = []
     for lecture in lectures:
         if lecture not in chosen:
@@ -139,21 +271,27 @@ def find_submissions(root: Path, lectures: list[str], fingerprints: dict[str, se
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
             continue
+        shown = _safe(entry.name)
         if entry.is_dir() and not entry.is_symlink():
-            student, candidates, notes = entry.name, _candidates_in_folder(entry), []
+            student = entry.name
+            kind = "folder"
         elif entry.is_file() and entry.suffix.lower() == ".zip":
             student = entry.stem
-            candidates, notes = _candidates_in_zip(entry)
+            kind = "zip"
         else:
-            skipped.append(f"{entry.name}: neither a student folder nor a .zip")
+            skipped.append(f"{shown}: neither a student folder nor a .zip")
             continue
         if not STUDENT_ID.match(student):
-            skipped.append(f"{entry.name}: not a usable student id (letters, digits and _.@+- only)")
+            skipped.append(f"{shown}: not a usable student id (letters, digits and _.@+- only)")
             continue
         if student in seen:
-            skipped.append(f"{entry.name}: student {student} already handed in {seen[student]}")
+            skipped.append(f"{shown}: student {student} already handed in {seen[student]}")
             continue
         seen[student] = entry.name
+        if kind == "folder":
+            candidates, notes = _candidates_in_folder(entry, lectures, fingerprints)
+        else:
+            candidates, notes = _candidates_in_zip(entry, lectures, fingerprints)
         for item in _assign(student, candidates, lectures, fingerprints):
             item.notes = notes + item.notes
             found.append(item)

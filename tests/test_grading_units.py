@@ -119,7 +119,7 @@ def test_every_kind_of_tampering_is_named(releases):
     assert f"edited locked cell {ids[0]}" in problems
     assert any(p.startswith(f"changed the metadata of cell {ids[1]}: points") for p in problems)
     assert any(p.startswith(f"duplicated cell {ids[1]}") for p in problems)
-    assert "graded cell free-points is not in the release" in problems
+    assert "graded cell 'free-points' is not in the release" in problems
     if removed:
         assert f"deleted cell {removed}" in problems
 
@@ -151,3 +151,260 @@ def test_grade_refuses_to_run_unsandboxed_unless_told(tmp_path, monkeypatch, cap
     assert cli.main([*common, "--no-sandbox"]) == 0
     assert "without a sandbox" in (tmp_path / "out" / "report.html").read_text()
     assert "without a sandbox" in capsys.readouterr().out
+
+
+# -- hostile zips: every member that cannot be read is a note, never a crash ---------------------
+
+def _patch_zip(archive, name: str, local: dict[int, bytes], central: dict[int, bytes]) -> None:
+    """Overwrite bytes of member ``name``'s local header and central directory entry (offsets within each)."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        header = zf.getinfo(name).header_offset
+        position = zf.start_dir
+    for offset, value in local.items():
+        data[header + offset:header + offset + len(value)] = value
+    while data[position:position + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = (int.from_bytes(data[position + k:position + k + 2], "little") for k in (28, 30, 32))
+        if data[position + 46:position + 46 + name_length].decode() == name:
+            for offset, value in central.items():
+                data[position + offset:position + offset + len(value)] = value
+        position += 46 + name_length + extra_length + comment_length
+    archive.write_bytes(bytes(data))
+
+
+def _set_flag_bits(archive, name: str, bits: int) -> None:
+    """OR general-purpose flag bits into a member (bit 0x1: encrypted), as zip tools write a password-protected file."""
+    with zipfile.ZipFile(archive) as zf:
+        flags = zf.getinfo(name).flag_bits | bits
+    _patch_zip(archive, name, {6: flags.to_bytes(2, "little")}, {8: flags.to_bytes(2, "little")})
+
+
+def _corrupt_data(archive, name: str) -> None:
+    """Garbage in the middle of a member's compressed data (headers intact)."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    data[start + 2:start + info.compress_size - 2] = bytes(range(256)) * ((info.compress_size - 4) // 256) + bytes((info.compress_size - 4) % 256)
+    archive.write_bytes(bytes(data))
+
+
+def _zip(path, members: list[tuple[str, bytes]]):
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return path
+
+
+def _found(found, student, lecture):
+    return next(f for f in found if (f.student, f.lecture) == (student, lecture))
+
+
+def test_encrypted_zip_members_are_notes(tmp_path, releases, prints):
+    renamed = _bytes(releases[LECTURES[2]])
+    archive = _zip(tmp_path / "fay.zip", [(f"{FIRST}.ipynb", _bytes(releases[FIRST])), ("notes.ipynb", b'{"cells": []}'),
+                                          (f"{LECTURES[1]}.ipynb", _bytes(releases[LECTURES[1]])), ("renamed copy.ipynb", renamed)])
+    _set_flag_bits(archive, "notes.ipynb", 0x1)
+    _set_flag_bits(archive, f"{LECTURES[1]}.ipynb", 0x1)
+    (tmp_path / "gus").mkdir()
+    (tmp_path / "gus" / f"{FIRST}.ipynb").write_bytes(_bytes(releases[FIRST]))
+    found, _ = find_submissions(tmp_path, LECTURES, prints)
+    assert _found(found, "gus", FIRST).content is not None, "the class is graded"
+    first = _found(found, "fay", FIRST)
+    assert first.content == _bytes(releases[FIRST])
+    assert any("notes.ipynb: cannot be read (RuntimeError" in n and "encrypted" in n for n in first.notes), first.notes
+    encrypted = _found(found, "fay", LECTURES[1])
+    assert encrypted.content == b"", "handed in but unreadable: graded as an invalid notebook, with the note"
+    assert any(f"{LECTURES[1]}.ipynb: cannot be read" in n for n in encrypted.notes)
+    assert _found(found, "fay", LECTURES[2]).content == renamed, "a renamed notebook after the encrypted one is still found"
+
+
+def test_oversized_zip_members_are_notes(tmp_path, releases, prints):
+    from autograder import submissions
+
+    big = b" " * (submissions.MAX_NOTEBOOK_BYTES + 1)
+    archive = _zip(tmp_path / "hal.zip", [("pages/big.ipynb", big), (f"{LECTURES[1]}.ipynb", big),
+                                          (f"{FIRST}.ipynb", _bytes(releases[FIRST]))])
+    del big
+    candidates, notes = submissions._candidates_in_zip(archive, LECTURES, prints)
+    assert [c.name for c in candidates] == [f"{LECTURES[1]}.ipynb", f"{FIRST}.ipynb"]
+    assert candidates[0].content == b"", "named but too large: kept empty, graded as invalid"
+    assert any("hal.zip:pages/big.ipynb: larger than 20 MiB" in n for n in notes), notes
+    assert any(f"hal.zip:{LECTURES[1]}.ipynb: larger than 20 MiB" in n for n in notes), notes
+
+    # the size in the zip's headers is not trusted: reading stops at the limit whatever it says
+    lying = submissions._Entry("x.ipynb", "ivy.zip:x.ipynb", 10, lambda n: b" " * n)
+    reader = submissions._Reader("ivy.zip")
+    assert reader.read(lying) is None and "larger than 20 MiB" in reader.notes[0]
+
+
+def test_corrupt_zip_members_are_notes(tmp_path, releases, prints):
+    from autograder import submissions
+
+    archive = _zip(tmp_path / "jo.zip", [("broken.ipynb", json.dumps({"cells": [{"source": "x" * i} for i in range(400)]}).encode()),
+                                         ("deflate64.ipynb", b"{}" * 1000), (f"{FIRST}.ipynb", _bytes(releases[FIRST]))])
+    _corrupt_data(archive, "broken.ipynb")
+    _patch_zip(archive, "deflate64.ipynb", {8: (9).to_bytes(2, "little")}, {10: (9).to_bytes(2, "little")})  # Deflate64
+    candidates, notes = submissions._candidates_in_zip(archive, LECTURES, prints)
+    assert [c.name for c in candidates] == [f"{FIRST}.ipynb"]
+    assert any("jo.zip:broken.ipynb: cannot be read" in n for n in notes), notes
+    assert any("jo.zip:deflate64.ipynb: cannot be read (NotImplementedError" in n for n in notes), notes
+    (tmp_path / "kim.zip").write_bytes(b"PK\x05\x06" + b"\xff" * 18)  # an end record pointing nowhere
+    found, _ = find_submissions(tmp_path, LECTURES, prints)
+    assert _found(found, "jo", FIRST).content == _bytes(releases[FIRST])
+    assert any("kim.zip is not a readable zip archive" in n for n in _found(found, "kim", FIRST).notes)
+
+
+def test_zip_limits_on_members_and_inflated_bytes(tmp_path, releases, prints, monkeypatch):
+    from autograder import submissions
+
+    monkeypatch.setattr(submissions, "MAX_MEMBERS", 5)
+    junk = [(f"junk-{i}.ipynb", b" " * 3000) for i in range(8)]
+    archive = _zip(tmp_path / "lu.zip", [(f"{FIRST}.ipynb", _bytes(releases[FIRST]))] + junk)
+    reads = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: reads.append(getattr(name, "filename", name)) or real_open(self, name, *a, **k))
+    candidates, notes = submissions._candidates_in_zip(archive, LECTURES, prints)
+    assert [c.name for c in candidates] == [f"{FIRST}.ipynb"], "junk is fingerprinted, then dropped"
+    assert len(reads) == 5 and any("9 notebooks, only the first 5" in n for n in notes), (reads, notes)
+
+    monkeypatch.setattr(submissions, "MAX_MEMBERS", 200)
+    monkeypatch.setattr(submissions, "MAX_SOURCE_BYTES", len(_bytes(releases[FIRST])) + 7000)
+    reads.clear()
+    candidates, notes = submissions._candidates_in_zip(archive, LECTURES, prints)
+    assert [c.name for c in candidates] == [f"{FIRST}.ipynb"]
+    assert len(reads) == 4, "the named notebook, two junk members, and the one that crossed the limit"
+    assert any("holds more than" in n for n in notes), notes
+
+
+# -- what a notebook holds reaches the feedback page and the reports as text only -----------------
+
+def test_feedback_escapes_everything_of_the_notebook(tmp_path, releases):
+    import base64
+    import re
+    from html.parser import HTMLParser
+    from types import SimpleNamespace
+
+    from autograder import feedback
+
+    nb = copy.deepcopy(releases[FIRST])
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(40))).decode()
+    answer.source = "print('</pre><script>alert(1)</script>')"
+    answer.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": 'x" onerror="alert(1)" data-x="', "text/plain": "<b>a plot</b>"}),
+        nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(b"<svg onload=alert(1)>").decode()}),
+        nbformat.v4.new_output("display_data", data={"image/png": "\n".join(png[i:i + 20] for i in range(0, len(png), 20))}),
+        nbformat.v4.new_output("stream", name="stdout", text="<script>alert(2)</script>" + "x" * 10_000),
+        nbformat.v4.new_output("error", ename="<img src=x onerror=alert(3)>", evalue="<script>", traceback=[]),
+    ]
+    extra = nbformat.v4.new_code_cell("<i>", metadata={"nbgrader": {"grade": True, "solution": True, "grade_id": "<script>x</script>\ud800",
+                                                                 "points": "two", "locked": False}})
+    odd = nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {"grade": True, "solution": True, "grade_id": ["a", {"b": 1}], "points": {}}})
+    nb.cells += [extra, odd]
+    outcome = SimpleNamespace(status="<b>graded</b>", score=1.0, max_score=2.0,
+                              details=["graded cell '<script>' is not in the release \ud800", "y" * 100_000])
+    section = feedback.render_lecture("<lecture>", outcome, nb, {})
+    page = tmp_path / "feedback" / "<s>.html"
+    feedback.write_student_page(page, "<s>", [section], 1.0, 2.0)
+    text = page.read_text()
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tags = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+        handle_startendtag = handle_starttag
+
+    parser = Tags()
+    parser.feed(text)
+    allowed = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "span", "ul", "li", "div", "pre", "img"}
+    assert {tag for tag, _ in parser.tags} <= allowed
+    assert {name for _, attrs in parser.tags for name in attrs} <= {"charset", "class", "alt", "src", "style", "http-equiv", "content"}
+    images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
+    assert images == [f"data:image/png;base64,{png}"], "only the real PNG, re-encoded (no whitespace)"
+    assert "<script" not in text and "onerror=" not in text.replace("onerror=alert(3)&gt;", "")
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in text and "&lt;b&gt;a plot&lt;/b&gt;" in text
+    assert "&lt;img src=x onerror=alert(3)&gt;" in text
+    assert "more characters not shown" in text and "y" * 600 not in text
+    assert "\\ud800" in text, "a lone surrogate is written escaped"
+    assert ("meta", {"http-equiv": "Content-Security-Policy",
+                     "content": "default-src 'none'; img-src data:; style-src 'unsafe-inline'"}) in parser.tags
+    assert max(len(chunk) for chunk in re.split(r"<[^>]*>", text)) < 5000, "every text capped"
+
+
+HUGE_ID = "notes-" + "spam-" * 800_000
+
+
+@pytest.mark.parametrize("grade_id", ["notes-\ud800", HUGE_ID, 42, ["a", "b"], {"x": None}, None, True])
+def test_tampering_quotes_any_grade_id(releases, grade_id):
+    nb = copy.deepcopy(releases[FIRST])
+    own = nbformat.v4.new_markdown_cell("my notes", metadata={"nbgrader": {"grade": False, "solution": False, "locked": False,
+                                                                            "grade_id": grade_id, "points": "two"}})
+    nb.cells.insert(1, own)
+    test = _tests_of(nb)[0]
+    test.metadata["nbgrader"]["points"] = {"huge": "x" * 1_000_000}
+    test.metadata["nbgrader"]["grade"] = "\ud800"
+    problems = integrity.tampering(nb, releases[FIRST])
+    extra = [p for p in problems if p.endswith("is not in the release")]
+    assert extra == [f"graded cell {repr(grade_id)[:80] if not isinstance(grade_id, str) else repr(grade_id[:200])[:80]} is not in the release"]
+    changed = next(p for p in problems if p.startswith("changed the metadata"))
+    assert all(len(p) < 400 for p in problems), problems
+    for p in problems:
+        p.encode("utf-8")  # no lone surrogate left: every message can be written
+    assert "\\ud800" in changed
+
+
+def test_reports_survive_any_string(tmp_path, releases):
+    import csv
+
+    from autograder import report
+    from autograder.grade import Outcome
+
+    nb = copy.deepcopy(releases[FIRST])
+    for grade_id in ("notes-\ud800", HUGE_ID):
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell("x", metadata={"nbgrader": {"grade": False, "solution": False, "grade_id": grade_id}}))
+    problems = integrity.tampering(nb, releases[FIRST])
+    raw = ["raw \ud800 detail", "<script>" + "z" * 4_000_000] + [f"detail {i}" for i in range(1000)]
+    outcomes = [Outcome("ann", FIRST, "tampered", 0.0, 5.0, details=problems, origin="ann/\udcff.ipynb"),
+                Outcome("ann", LECTURES[1], "invalid notebook", 0.0, 5.0, details=raw),
+                Outcome("bea\ud800", FIRST, "tampered", 0.0, 5.0, details=["x"])]
+    report.write_csv(tmp_path / "grades.csv", outcomes)
+    with (tmp_path / "grades.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 5
+    first = next(r for r in rows if (r["student"], r["notebook"]) == ("ann", FIRST))
+    assert "graded cell 'notes-\\ud800' is not in the release" in first["details"]
+    assert "spam-spam" in first["details"] and len(first["details"]) <= 2000
+    assert first["source"] == "ann/\\udcff.ipynb"
+    second = next(r for r in rows if (r["student"], r["notebook"]) == ("ann", LECTURES[1]))
+    assert len(second["details"]) <= 2000
+    assert all(len(part) <= 500 for part in second["details"].split(" | "))
+    assert second["details"].startswith("raw \\ud800 detail | <script>zzz")
+    assert (tmp_path / "grades.csv").stat().st_size < 20_000
+
+    report.write_class_report(tmp_path / "report.html", outcomes, {}, LECTURES, ["note \ud800", "n" * 1_000_000])
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in page and "<script" not in page and len(page) < 50_000
+    table = report.terminal_table(outcomes, LECTURES)
+    table.encode("utf-8")
+    assert "bea\\ud800" in table
+
+
+def test_feedback_section_size_is_bounded(releases):
+    from types import SimpleNamespace
+
+    from autograder import feedback
+
+    nb = copy.deepcopy(releases[FIRST])
+    flood = [nbformat.v4.new_output("stream", name="stdout", text="spam " * 2000)] * 200
+    for i in range(100):
+        nb.cells.insert(1, nbformat.v4.new_code_cell("x" * 10_000, outputs=flood, metadata={"nbgrader": {
+            "grade": False, "solution": True, "grade_id": f"mine-{i}" + "-" * 1000, "locked": False}}))
+    outcome = SimpleNamespace(status="tampered", score=0.0, max_score=1.0, details=["d" * 10_000] * 1000)
+    section = feedback.render_lecture(FIRST, outcome, nb, {})
+    assert len(section) < feedback.MAX_SECTION + 20_000
+    assert "more outputs not shown" in section and "its page would be too large" in section
