@@ -87,7 +87,7 @@ class Limits:
     @property
     def notebook_s(self) -> int:
         """Wall-clock seconds for one notebook's student side, cells and calls together."""
-        return max(120, 10 * self.cell_timeout_s)
+        return max(60, 6 * self.cell_timeout_s)
 
     @property
     def cpu_s(self) -> int:
