@@ -38,22 +38,14 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 # apt where we can (root); elsewhere the test is skipped with a message.
 CHROMIUM_STAMP := $(VENV)/.chromium-stamp
 $(CHROMIUM_STAMP): $(STAMP)
-	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian's chromium for the browser test"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "chromium not installed and apt-get not usable here: the browser test will be skipped"; fi
+	@sh tools/ensure-debian-package.sh chromium chromium "the browser test will be skipped"
 	@touch $@
 
 # Grading sandboxes student code with bubblewrap: install it with apt where we can (root);
 # elsewhere `grade` refuses to run without --no-sandbox, and the sandbox tests are skipped.
 BWRAP_STAMP := $(VENV)/.bwrap-stamp
 $(BWRAP_STAMP): $(STAMP)
-	@if command -v bwrap >/dev/null 2>&1; then echo "bubblewrap: $$(command -v bwrap)"; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian's bubblewrap to sandbox grading"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
-	else echo "bubblewrap not installed and apt-get not usable here: grading needs --no-sandbox, sandbox tests are skipped"; fi
+	@sh tools/ensure-debian-package.sh bwrap bubblewrap "grading needs --no-sandbox; the sandbox tests are skipped"
 	@touch $@
 
 lab: $(STAMP)

@@ -15,6 +15,7 @@ RLIMIT_NPROC, which binds ordinary users only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -99,7 +100,7 @@ class ProcessGroup:
             (path / "pids.max").write_text(str(max_processes))
             self.path = path
         except OSError:
-            with _quiet():
+            with contextlib.suppress(OSError):
                 path.rmdir()
 
     def close(self) -> None:
@@ -114,20 +115,12 @@ class ProcessGroup:
             if not pids:
                 break
             for pid in pids:
-                with _quiet():
+                with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.05)
-        with _quiet():
+        with contextlib.suppress(OSError):
             self.path.rmdir()
         self.path = None
-
-
-class _quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return exc[0] is not None and issubclass(exc[0], OSError)
 
 
 def _pids_hierarchy() -> Path | None:
