@@ -25,11 +25,10 @@ What else it does that a plain "run all" does not:
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
-import functools
 import json
 import os
-import resource
 import selectors
 import shutil
 import stat
@@ -48,9 +47,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from . import sandbox
+from . import sandbox, trusted_host
 from .cells import clean_strings, is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
 from .trusted import defined_names
+from .trusted_host import TrustedChecksFailed
 
 HIDDEN_FAILURE = "HiddenTestFailure"
 # Run as a script, not as ``-m autograder...``: the kernel's working directory is the
@@ -104,10 +104,6 @@ class Executed:
     details: list[str] = field(default_factory=list)
 
 
-class TrustedChecksFailed(RuntimeError):
-    """The trusted checks process itself failed: a grader error, not the student's."""
-
-
 def _error(ename: str, evalue: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
@@ -127,7 +123,8 @@ class _LaunchingKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001 - jupyter_client's signature
         cmd = super().format_kernel_cmd(extra_arguments)
         if self.use_bwrap:
-            cmd = sandbox.bwrap_command(cmd, workdir=self.workdir, sockets=self.sockets, connection_file=self.connection_file)
+            cmd = sandbox.bwrap_command(cmd, workdir=self.workdir, sockets=self.sockets, connection_file=self.connection_file,
+                                        font_cache=sandbox.font_cache())
         return [sys.executable, str(LAUNCHER), *self.launcher_args, "--", *cmd]
 
 
@@ -435,29 +432,18 @@ def trusted_job(master: NotebookNode) -> dict:
 def _run_trusted(master: NotebookNode, kernel: _StudentKernel, limits: Limits, env: dict) -> dict[str, dict]:
     """Run the trusted checks against ``kernel``; the verdict of each test cell, by grade_id."""
     private = Path(tempfile.mkdtemp(prefix="grading-trusted-"))
-    job_path = private / "job.json"
-    job_path.write_text(json.dumps(trusted_job(master)))
-    to_trusted_r, to_trusted_w = os.pipe()
-    from_trusted_r, from_trusted_w = os.pipe()
-    log = open(private / "log.txt", "wb")  # noqa: SIM115 - closed below
     verdicts: dict[str, dict] = {}
     silence_s = max(120, 5 * limits.cell_timeout_s)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "autograder.trusted", str(job_path), str(to_trusted_r), str(from_trusted_w)],
-        pass_fds=(to_trusted_r, from_trusted_w), cwd=private, env={**env, "PYTHONPATH": str(PACKAGE_ROOT)},
-        stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=functools.partial(_trusted_limits, limits),
-    )
-    os.close(to_trusted_r)
-    os.close(from_trusted_w)
-    replies = os.fdopen(to_trusted_w, "w", encoding="utf-8")
-    messages = _LineReader(from_trusted_r)
+    run = trusted_host.host().start(trusted_job(master), env, limits.memory_mb, limits.cpu_s, private)
+    replies = os.fdopen(run.to_trusted, "w", encoding="utf-8")
+    messages = _LineReader(run.from_trusted)
     try:
         while True:
             line = messages.readline(silence_s)
             if line is None:
-                raise TrustedChecksFailed(f"the trusted checks were silent for {silence_s} s: {_tail(private / 'log.txt')}")
+                raise TrustedChecksFailed(f"the trusted checks were silent for {silence_s} s: {_tail(run.log)}")
             if not line:
-                raise TrustedChecksFailed(f"the trusted checks stopped: {_tail(private / 'log.txt')}")
+                raise TrustedChecksFailed(f"the trusted checks stopped: {_tail(run.log)}")
             message = json.loads(line)
             if message["op"] == "run":
                 reply = kernel.answer(message["request"], message.get("what", "your function"))
@@ -469,22 +455,10 @@ def _run_trusted(master: NotebookNode, kernel: _StudentKernel, limits: Limits, e
                 return verdicts
     finally:
         messages.close()
-        try:
+        with contextlib.suppress(OSError):
             replies.close()
-        except OSError:
-            pass
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        log.close()
+        run.close()
         shutil.rmtree(private, ignore_errors=True)
-
-
-def _trusted_limits(limits: Limits) -> None:
-    """The trusted checks run no student code, but decode its answers: bound their memory and CPU."""
-    memory = max(4096, 2 * limits.memory_mb) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (2 * limits.cpu_s, 2 * limits.cpu_s + 5))
 
 
 class _LineReader:
@@ -555,6 +529,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     client = _CappedClient(
         nbformat.v4.new_notebook(), km=km, timeout=limits.cell_timeout_s, allow_errors=True, interrupt_on_timeout=True,
         iopub_timeout=4, output_bytes=limits.output_bytes, resources={"metadata": {"path": str(workdir)}},
+        shutdown_kernel="immediate",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_TOKEN"))}
     env["MPLBACKEND"] = "Agg"
@@ -584,6 +559,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         _mark_not_run(nb, [i for i, c in enumerate(nb.cells) if c.cell_type == "code"], kernel.stopped)
     finally:
         kernel.close()
+        _release_kernel(client, km)
         processes.close()
         shutil.rmtree(sockets, ignore_errors=True)
     if disk.exceeded:
@@ -597,6 +573,31 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         result.details.append(f"{client.dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
     clean_strings(nb)
     return result
+
+
+def _release_kernel(client: NotebookClient, km: AsyncKernelManager) -> None:
+    """Stop the kernel and free all that was opened for it, whatever state it is in.
+
+    nbclient leaves a kernel manager it was handed alone, so this is ours to do: the
+    client's channels (a heartbeat thread, a ZeroMQ context and its sockets), the
+    manager's context and connection file, and the kernel's process, killed and reaped.
+    """
+    process = getattr(km.provisioner, "process", None)
+    client.km = km
+    with contextlib.suppress(Exception):
+        client._cleanup_kernel()   # kills the kernel, removes its files, stops the channels
+    kc = client.kc
+    if kc is not None:   # the cleanup above failed before it reached the channels
+        with contextlib.suppress(Exception):
+            kc.stop_channels()
+        client.kc = None
+    if km.context is not None and not km.context.closed:
+        km.context.destroy(linger=0)
+    if process is not None:
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
 
 
 def _kill_kernel(km: AsyncKernelManager) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import integrity, record
+from . import integrity, lifetime, record
 from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Executed, Limits, execute_notebook
 from .submissions import Found, find_submissions, fingerprint
@@ -65,8 +65,29 @@ class Job:
     limits: Limits
 
 
-def run_job(job: Job) -> tuple[str, str, str, list[str]]:
-    """Worker entry point: execute one sanitized notebook; returns (status, executed JSON, details)."""
+@dataclass(frozen=True)
+class JobResult:
+    """What a worker sends back for one job: the executed notebook and its status."""
+
+    student: str
+    lecture: str
+    status: str
+    notebook_json: str
+    details: list[str]
+
+
+_IN_WORKER = False
+
+
+def worker_started() -> None:
+    """Initializer of each worker process: it dies with the grader, and reaps what its jobs leave."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    lifetime.die_with_parent(os.getppid())
+
+
+def run_job(job: Job) -> JobResult:
+    """Worker entry point: execute one sanitized notebook."""
     nb = nbformat.reads(job.notebook_json, as_version=4)
     master = nbformat.reads(job.master_json, as_version=4)
     workdir = Path(job.workdir)
@@ -79,7 +100,9 @@ def run_job(job: Job) -> tuple[str, str, str, list[str]]:
         shutil.rmtree(workdir, ignore_errors=True)
         with contextlib.suppress(OSError):
             workdir.parent.rmdir()   # the student's folder, once their last notebook is done
-    return job.student, job.lecture, executed.status, nbformat.writes(executed.nb), executed.details
+        if _IN_WORKER:
+            lifetime.reap_orphans()
+    return JobResult(job.student, job.lecture, executed.status, nbformat.writes(executed.nb), executed.details)
 
 
 @dataclass
@@ -204,6 +227,8 @@ class Grader:
     def _execute(self, jobs: list[Job]) -> None:
         if not jobs:
             return
+        # lecture by lecture: a worker's pre-warmed trusted process (trusted_host.py) serves one master at a time
+        jobs.sort(key=lambda job: (job.lecture, job.student))
         bar = _progress(len(jobs), self.settings.progress)
         if self.settings.workers <= 1:
             for job in jobs:
@@ -211,7 +236,7 @@ class Grader:
                 bar.update(1)
         else:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=worker_started) as pool:
                 futures = {pool.submit(run_job, job): job for job in jobs}
                 for future in as_completed(futures):
                     self._finish(futures[future], future.result)
@@ -221,16 +246,16 @@ class Grader:
     def _finish(self, job: Job, get_result) -> None:
         outcome = self.outcomes[(job.student, job.lecture)]
         try:
-            _, _, status, executed_json, details = get_result()
-            score = record.record(self.course, job.student, job.lecture, nbformat.reads(executed_json, as_version=4))
+            result: JobResult = get_result()
+            score = record.record(self.course, job.student, job.lecture, nbformat.reads(result.notebook_json, as_version=4))
         except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
             outcome.status = GRADER_ERROR
             outcome.details.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
             self._save_state()
             return
-        if status != GRADED:
-            outcome.status = status
-        outcome.details.extend(details)
+        if result.status != GRADED:
+            outcome.status = result.status
+        outcome.details.extend(result.details)
         outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
         self._save_state()
 

@@ -197,8 +197,32 @@ def _close_figures() -> None:
         pyplot.close("all")
 
 
-def run(job: dict, link: Link) -> None:
-    """Run the master's cells; send one verdict per test cell, then ``done``."""
+def new_namespace() -> dict:
+    """The namespace the master's cells run in, as a fresh notebook's ``__main__``."""
+    warnings.filterwarnings("ignore", message=".*non-interactive.*")   # plt.show() on Agg, in teaching cells
+    return {"__name__": "__main__", "__builtins__": builtins}
+
+
+def student_free_prefix(job: dict) -> int:
+    """How many of the job's first cells are teaching cells: they run before any student code, so
+    their state is the same for every submission (a pre-warmed process runs them once, trusted_zygote.py)."""
+    count = 0
+    for cell in job["cells"]:
+        if cell["kind"] != "teaching":
+            break
+        count += 1
+    return count
+
+
+def run_teaching(job: dict, namespace: dict, stop: int) -> None:
+    """Run the job's first ``stop`` cells, all of them teaching cells."""
+    for index, cell in enumerate(job["cells"][:stop]):
+        _run_part(cell["source"], namespace, f"<{cell.get('grade_id') or f'cell {index}'}>")
+
+
+def run(job: dict, link: Link, namespace: dict | None = None, start: int = 0) -> None:
+    """Run the master's cells from ``start`` (the earlier ones already ran in ``namespace``);
+    send one verdict per test cell, then ``done``."""
     from seqconv import checks
 
     def count_lines(fn, *args) -> int:
@@ -206,14 +230,14 @@ def run(job: dict, link: Link) -> None:
         return int(link.ask(request, f"{getattr(fn, '__name__', 'your function')}() (counting its lines)"))
 
     checks._line_counter = count_lines
-    warnings.filterwarnings("ignore", message=".*non-interactive.*")   # plt.show() on Agg, in teaching cells
-    namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
+    if namespace is None:
+        namespace = new_namespace()
     # Hidden parts run after every visible part, each in a copy of the namespace as it was
     # after its own visible part: all that the student's code could show in feedback (its
     # outputs, its values in visible failures) comes before any hidden input or hidden
     # callable reaches it.
     pending: list[tuple[dict, dict, dict]] = []
-    for index, cell in enumerate(job["cells"]):
+    for index, cell in enumerate(job["cells"][start:], start):
         label = f"<{cell.get('grade_id') or f'cell {index}'}>"
         if cell["kind"] == "answer":
             for name in cell["functions"]:
@@ -242,17 +266,3 @@ def run(job: dict, link: Link) -> None:
         link.send({"op": "verdict", "grade_id": cell["grade_id"], "visible": visible,
                    "hidden_failed": why is not None, "hidden_why": why})
     link.send({"op": "done"})
-
-
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    job_path, read_fd, write_fd = argv[0], int(argv[1]), int(argv[2])
-    with open(job_path, encoding="utf-8") as f:
-        job = json.load(f)
-    sys.path[:0] = job.get("sys_path", [])
-    _link_module()
-    run(job, Link(read_fd, write_fd))
-
-
-if __name__ == "__main__":
-    main()

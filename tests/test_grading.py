@@ -1,13 +1,17 @@
 """End to end: grade the example submissions (autograder/examples/) and check every outcome.
 
-One parallel run of the whole class (2 workers); a graded run of one student must agree
-with it. Then a re-run grades nothing, and a resubmission is regraded alone.
+One parallel run of the whole class (2 workers), under a limit of 256 open files per
+process (a quarter of most machines' default: a grader that leaked descriptors per
+notebook failed this class); a graded run of one student must agree with it. Then a
+re-run grades nothing, and a resubmission is regraded alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
+import resource
 import shutil
 
 import nbformat
@@ -23,6 +27,18 @@ from autograder.sandbox import bwrap_problem
 LECTURES = lecture_ids()
 TIMEOUT_S = 10
 SANDBOX = "bwrap" if bwrap_problem() is None else "none"
+OPEN_FILES = 256
+
+
+@contextlib.contextmanager
+def open_file_limit(limit: int):
+    """RLIMIT_NOFILE lowered to ``limit`` for this process and the workers it starts."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(limit, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def _test_points(lecture: str) -> dict[str, float]:
@@ -56,10 +72,19 @@ def submissions(tmp_path_factory):
 def graded(tmp_path_factory, submissions):
     tmp = tmp_path_factory.mktemp("graded")
     grader = Grader(_settings(tmp, submissions, workers=2))
-    outcomes = grader.run()
-    keys = sorted(outcomes)
-    write_outputs(grader, keys)
+    with open_file_limit(OPEN_FILES):
+        outcomes = grader.run()
+        keys = sorted(outcomes)
+        write_outputs(grader, keys)
     return grader, {k: outcomes[k] for k in keys}
+
+
+def test_the_class_is_graded_within_256_open_files(graded):
+    """Every notebook of the class run (made under the limit) got a status of its own, no grader error."""
+    _, outcomes = graded
+    assert len(outcomes) == 4 * len(LECTURES)
+    errors = {k: o.details for k, o in outcomes.items() if o.status == "grader error"}
+    assert errors == {}
 
 
 def test_examples_are_generated_from_the_current_notebooks():
