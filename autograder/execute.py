@@ -96,12 +96,25 @@ class Limits:
 
 
 @dataclass
+class Timings:
+    """Where one notebook's wall time went, in seconds (the grading log and the benchmark show them)."""
+
+    kernel_start_s: float = 0.0   # the sandbox, the interpreter and ipykernel, until the kernel answers
+    link_s: float = 0.0           # the grader's link loaded in the kernel (its imports: NumPy, seqconv)
+    cells_s: float = 0.0          # the student's cells
+    trusted_s: float = 0.0        # the trusted checks, from their fork to their last verdict
+    calls_s: float = 0.0          # of which: the student's functions running in the kernel
+    shutdown_s: float = 0.0       # the kernel stopped and everything it held released
+
+
+@dataclass
 class Executed:
     """A notebook after grading execution, and what happened."""
 
     nb: NotebookNode
     status: str = GRADED
     details: list[str] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -250,6 +263,7 @@ class _StudentKernel:
         self.scratch = client.nb   # the cells the client executes are appended here
         self.stopped: str | None = None   # why the kernel can no longer run anything
         self.calls = 0
+        self.calls_s = 0.0   # time spent answering the trusted checks' calls
         self.deadline = time.monotonic() + limits.notebook_s
         self.rpc_fd: int | None = None
 
@@ -365,6 +379,13 @@ class _StudentKernel:
 
     def answer(self, request_b64: str, what: str) -> dict:
         """Run one request of the trusted checks; the reply to send back to them."""
+        started = time.perf_counter()
+        try:
+            return self._answer(request_b64, what)
+        finally:
+            self.calls_s += time.perf_counter() - started
+
+    def _answer(self, request_b64: str, what: str) -> dict:
         self.calls += 1
         rpc = self.workdir / ".grader"
         request_name, result_name = f"request-{self.calls}", f"result-{self.calls}"
@@ -539,12 +560,25 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     kernel = _StudentKernel(client, limits, workdir, result)
     verdicts: dict[str, dict] = {}
     disk = DiskWatch([workdir, sockets], lambda: _kill_kernel(km))
+    timings = result.timings
+    clock = time.perf_counter()
+
+    def lap() -> float:
+        nonlocal clock
+        now = time.perf_counter()
+        elapsed, clock = now - clock, now
+        return elapsed
+
     try:
         with client.setup_kernel(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), disk:
+            timings.kernel_start_s = lap()
             kernel.open_link()   # first: it keeps references taken before any student code runs
+            timings.link_s = lap()
             if not kernel.stopped:
                 kernel.run_cells(nb)
+            timings.cells_s = lap()
             verdicts = _run_trusted(master, kernel, limits, env)
+            timings.trusted_s, timings.calls_s = lap(), kernel.calls_s
     except DeadKernelError:
         result.status = KERNEL_DIED
         result.details.append("the kernel died")
@@ -558,10 +592,12 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         kernel.stopped = "the kernel could not start"
         _mark_not_run(nb, [i for i, c in enumerate(nb.cells) if c.cell_type == "code"], kernel.stopped)
     finally:
+        lap()
         kernel.close()
         _release_kernel(client, km)
         processes.close()
         shutil.rmtree(sockets, ignore_errors=True)
+        timings.shutdown_s = lap()
     if disk.exceeded:
         result.status = KERNEL_DIED
         result.details.append(f"stopped: {disk.exceeded}")

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import shutil
 import sys
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -28,7 +29,7 @@ import nbformat
 
 from . import integrity, lifetime, record
 from .cells import clean_strings, nbgrader_meta
-from .execute import GRADED, Executed, Limits, execute_notebook
+from .execute import GRADED, Executed, Limits, Timings, execute_notebook
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
 
@@ -74,6 +75,17 @@ class JobResult:
     status: str
     notebook_json: str
     details: list[str]
+    timings: Timings = field(default_factory=Timings)
+
+
+@dataclass(frozen=True)
+class JobTimings:
+    """One job's timings: the worker's (execution) and the main process's (recording), in seconds."""
+
+    student: str
+    lecture: str
+    execution: Timings
+    record_s: float
 
 
 _IN_WORKER = False
@@ -102,7 +114,7 @@ def run_job(job: Job) -> JobResult:
             workdir.parent.rmdir()   # the student's folder, once their last notebook is done
         if _IN_WORKER:
             lifetime.reap_orphans()
-    return JobResult(job.student, job.lecture, executed.status, nbformat.writes(executed.nb), executed.details)
+    return JobResult(job.student, job.lecture, executed.status, nbformat.writes(executed.nb), executed.details, executed.timings)
 
 
 @dataclass
@@ -128,6 +140,7 @@ class Grader:
         self.skipped: list[str] = []
         self.current_students: set[str] = set()
         self.jobs_run = 0
+        self.timings: list[JobTimings] = []
 
     # -- state -----------------------------------------------------------------
     def _load_state(self) -> dict[str, dict]:
@@ -247,7 +260,9 @@ class Grader:
         outcome = self.outcomes[(job.student, job.lecture)]
         try:
             result: JobResult = get_result()
+            started = time.perf_counter()
             score = record.record(self.course, job.student, job.lecture, nbformat.reads(result.notebook_json, as_version=4))
+            self.timings.append(JobTimings(job.student, job.lecture, result.timings, time.perf_counter() - started))
         except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
             outcome.status = GRADER_ERROR
             outcome.details.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")

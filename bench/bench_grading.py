@@ -11,16 +11,17 @@ must be identical.
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from autograder import make_examples
+from autograder import make_examples, sandbox
 from autograder.course import BUILD, put_interpreter_scripts_on_path
 from autograder.execute import Limits
-from autograder.grade import Grader, Settings
+from autograder.grade import Grader, JobTimings, Settings
 from autograder.workspace import CourseWorkspace
 
 TITLE = "Grading a class: notebooks per second"
@@ -67,7 +68,7 @@ def _nbgrader_serial(submissions: Path, course_root: Path) -> tuple[float, dict]
     return elapsed, scores
 
 
-def _ours(submissions: Path, course_root: Path, out: Path, workers: int) -> tuple[float, dict]:
+def _ours(submissions: Path, course_root: Path, out: Path, workers: int) -> tuple[float, dict, list[JobTimings]]:
     settings = Settings(submissions=submissions, out=out, course_dir=course_root, workers=workers,
                         limits=Limits(cell_timeout_s=120), progress=False)
     grader = Grader(settings)
@@ -75,7 +76,48 @@ def _ours(submissions: Path, course_root: Path, out: Path, workers: int) -> tupl
     start = time.perf_counter()
     outcomes = grader.run()
     elapsed = time.perf_counter() - start
-    return elapsed, {k: o.score for k, o in outcomes.items() if o.status != "missing"}
+    return elapsed, {k: o.score for k, o in outcomes.items() if o.status != "missing"}, grader.timings
+
+
+def _sandbox_start_s(repeats: int = 7) -> float:
+    """Median wall time of bubblewrap starting the sandbox and running ``true`` in it."""
+    if sandbox.bwrap_problem() is not None:
+        return float("nan")
+    folder = Path(tempfile.mkdtemp(prefix="bench-sandbox-", dir=BUILD))
+    try:
+        (folder / "work").mkdir()
+        (folder / "sockets").mkdir()
+        (folder / "connection.json").write_text("{}")
+        command = sandbox.bwrap_command(["true"], workdir=folder / "work", sockets=folder / "sockets",
+                                        connection_file=str(folder / "connection.json"), font_cache=sandbox.font_cache())
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            subprocess.run(command, check=True)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+PARTS = [
+    ("sandbox start (bubblewrap running `true`)", None),
+    ("kernel start (sandbox, interpreter, ipykernel)", "kernel_start_s"),
+    ("imports in the kernel (the grader's link: NumPy, seqconv)", "link_s"),
+    ("the student's cells", "cells_s"),
+    ("trusted checks (forked, pre-warmed), calls included", "trusted_s"),
+    ("of which the student's functions answering calls", "calls_s"),
+    ("kernel shutdown and clean-up", "shutdown_s"),
+]
+
+
+def breakdown(timings: list[JobTimings], sandbox_s: float) -> list[tuple[str, float]]:
+    """(part, median seconds per notebook) over a run's jobs."""
+    rows = [(PARTS[0][0], sandbox_s)]
+    for label, name in PARTS[1:]:
+        rows.append((label, statistics.median(getattr(t.execution, name) for t in timings)))
+    rows.append(("recording in the gradebook (main process)", statistics.median(t.record_s for t in timings)))
+    return rows
 
 
 def run(quick: bool = False) -> list[dict]:
@@ -85,11 +127,13 @@ def run(quick: bool = False) -> list[dict]:
         tmp = Path(tmp)
         notebooks = _make_class(tmp / "class", students)
         serial_s, serial_scores = _nbgrader_serial(tmp / "class", tmp / "nbgrader-course")
-        ours_s, our_scores = _ours(tmp / "class", tmp / "our-course", tmp / "out", workers=2)
+        ours_s, our_scores, timings = _ours(tmp / "class", tmp / "our-course", tmp / "out", workers=2)
     same = serial_scores == our_scores
+    parts = breakdown(timings, _sandbox_start_s())
     return [
         {"grader": "nbgrader autograde (serial)", "notebooks": notebooks, "students": students, "seconds": serial_s, "identical": same},
-        {"grader": "python -m autograder grade --workers 2 (sandboxed, trusted checks)", "notebooks": notebooks, "students": students, "seconds": ours_s, "identical": same},
+        {"grader": "python -m autograder grade --workers 2 (sandboxed, trusted checks)", "notebooks": notebooks, "students": students,
+         "seconds": ours_s, "identical": same, "parts": parts},
     ]
 
 
@@ -102,6 +146,9 @@ def format_table(rows: list[dict]) -> str:
         lines.append(f"| {row['grader']} | {row['seconds']:.1f} | {rate:.2f} | {rate / serial:.2f}x |")
     lines.append("")
     lines.append("Grades identical: " + ("yes" if rows[0]["identical"] else "**NO**"))
+    lines += ["", "**Where one notebook's time goes** (medians over the class, each of the 2 workers sharing the 2 cores "
+              "with the other)", "", "| part | seconds |", "| --- | ---: |"]
+    lines += [f"| {label} | {seconds:.2f} |" for label, seconds in rows[1]["parts"]]
     return "\n".join(lines)
 
 
