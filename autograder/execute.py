@@ -136,6 +136,7 @@ class _LaunchingKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001 - jupyter_client's signature
         cmd = super().format_kernel_cmd(extra_arguments)
         if self.use_bwrap:
+            sandbox.hand_over([self.workdir, self.sockets, Path(self.connection_file)], sandbox.kernel_identity())
             cmd = sandbox.bwrap_command(cmd, workdir=self.workdir, sockets=self.sockets, connection_file=self.connection_file,
                                         font_cache=sandbox.font_cache())
         return [sys.executable, str(LAUNCHER), *self.launcher_args, "--", *cmd]
@@ -394,7 +395,9 @@ class _StudentKernel:
                 rpc.mkdir(exist_ok=True)
                 # every later step through this descriptor: a folder swapped for a symlink changes nothing
                 self.rpc_fd = os.open(rpc, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+                _give_to_kernel(self.rpc_fd)   # the kernel writes its results here
             fd = os.open(request_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=self.rpc_fd)
+            _give_to_kernel(fd)
             with os.fdopen(fd, "wb") as f:
                 f.write(base64.b64decode(request_b64))
         except OSError as exc:
@@ -416,6 +419,13 @@ class _StudentKernel:
         if self.rpc_fd is not None:
             os.close(self.rpc_fd)
             self.rpc_fd = None
+
+
+def _give_to_kernel(fd: int) -> None:
+    """A file or folder the grader made for the kernel, handed to the kernel's uid (a root grader's kernels run as nobody)."""
+    identity = sandbox.kernel_identity()
+    if identity is not None:
+        os.fchown(fd, *identity)
 
 
 def _read_plain_file(name: str, dir_fd: int) -> bytes | None:

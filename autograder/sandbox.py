@@ -19,6 +19,7 @@ import atexit
 import contextlib
 import functools
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -41,9 +42,12 @@ def bwrap_problem() -> str | None:
         return f"bubblewrap is Linux-only and this is {sys.platform}"
     if shutil.which("bwrap") is None:
         return "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (make test installs it where it can)"
+    identity = kernel_identity()
+    if identity is not None and shutil.which("setpriv") is None:
+        return "setpriv (util-linux) is not installed: grading as root needs it to run kernels unprivileged"
     try:
-        trial = subprocess.run(["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
-                               capture_output=True, text=True, timeout=20)
+        trial = subprocess.run(["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                                *_drop_privileges(identity), "true"], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bubblewrap could not start: {exc}"
     if trial.returncode != 0:
@@ -51,10 +55,47 @@ def bwrap_problem() -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def kernel_identity() -> tuple[int, int] | None:
+    """The unprivileged (uid, gid) a kernel runs as when the grader is root; None otherwise.
+
+    Root inside bubblewrap keeps its capabilities (it could remount a read-only bind
+    writable or mount a filesystem) and owns root's files (it could read /etc/shadow). So a
+    root grader hands each kernel to ``nobody``: bubblewrap makes the mounts as root, then
+    setpriv switches to nobody with every capability gone, bounding set included, and
+    no_new_privs set (no setuid program or file capability can give one back).
+    """
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:
+        return 65534, 65534
+    return entry.pw_uid, entry.pw_gid
+
+
+def hand_over(paths: list[Path], identity: tuple[int, int] | None) -> None:
+    """Give the kernel's own folders and files (working folder, sockets, connection file) to its uid."""
+    if identity is not None:
+        for path in paths:
+            os.chown(path, *identity, follow_symlinks=False)
+
+
 def _namespaces() -> list[str]:
     # A pid namespace of its own: the kernel sees no process of this machine, so it cannot
-    # signal the grader (same user); everything in it dies with the sandbox's pid 1.
-    return ["--unshare-user-try", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    # signal the grader; everything in it dies with the sandbox's pid 1. Root makes no user
+    # namespace (it would map uid 0 to root and nothing else): its kernels drop to nobody.
+    user = [] if kernel_identity() is not None else ["--unshare-user-try"]
+    return [*user, "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+
+
+def _drop_privileges(identity: tuple[int, int] | None) -> list[str]:
+    """The command prefix that runs the kernel as ``identity`` with no capability (nothing when None)."""
+    if identity is None:
+        return []
+    uid, gid = identity
+    return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all", "--ambient-caps=-all",
+            "--bounding-set=-all", "--no-new-privs", "--"]
 
 
 def _readonly_roots() -> list[str]:
@@ -76,9 +117,14 @@ def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, co
     """
     command = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     # the tmpfs first: a later mount on /tmp would hide what is bound below it (a checkout in /tmp)
-    command += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-                "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
-    for root in _readonly_roots():
+    # world-writable (sticky) as a /tmp is: the kernel may run as another user than the one mounting
+    command += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--perms", "1777", "--tmpfs", "/dev/shm",
+                "--remount-ro", "/dev", "--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
+    roots = _readonly_roots()
+    # the folders leading to each bind, made traversable: bubblewrap would copy the host's
+    # modes (/root is 0700), and a kernel that runs as nobody could not reach its own files
+    command += _traversable_parents([*roots, str(workdir), str(sockets), connection_file])
+    for root in roots:
         command += ["--ro-bind", root, root]
     command += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
     # the connection file (with the kernel's HMAC key) lives in /tmp: bind the file alone
@@ -87,13 +133,14 @@ def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, co
     # quit; --die-with-parent does that job.
     command += ["--unsetenv", "JPY_PARENT_PID"]
     home = "/tmp/home"
+    command += ["--perms", "0777", "--dir", home, "--perms", "0777", "--dir", f"{home}/matplotlib"]
     if font_cache is not None:
         command += ["--ro-bind", str(font_cache), f"{home}/matplotlib/{font_cache.name}"]
-    command += ["--dir", home, "--setenv", "HOME", home, "--setenv", "MPLCONFIGDIR", f"{home}/matplotlib",
+    command += ["--setenv", "HOME", home, "--setenv", "MPLCONFIGDIR", f"{home}/matplotlib",
                 "--setenv", "IPYTHONDIR", f"{home}/ipython", "--setenv", "TMPDIR", "/tmp", "--chdir", str(workdir)]
     # last: the sandbox's own root (a tmpfs holding the mount points) becomes read-only too
     command += ["--remount-ro", "/"]
-    return [*command, "--", *kernel_command]
+    return [*command, "--", *_drop_privileges(kernel_identity()), *kernel_command]
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,6 +151,7 @@ def font_cache() -> Path | None:
     or a kernel can write reaches the file the kernels read.
     """
     folder = Path(tempfile.mkdtemp(prefix="grading-fonts-"))
+    folder.chmod(0o755)   # readable by the kernels' uid (kernel_identity); writable by this process only
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     try:
         subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env={**os.environ, "MPLCONFIGDIR": str(folder)},
@@ -112,6 +160,18 @@ def font_cache() -> Path | None:
         return None
     found = sorted(folder.glob("fontlist-*.json"))
     return found[0] if found else None
+
+
+def _traversable_parents(paths: list[str]) -> list[str]:
+    """``--perms 0755 --dir`` for every folder above ``paths`` (parents first, each once)."""
+    parents: list[str] = []
+    for path in paths:
+        for parent in reversed(Path(path).parents):
+            name = str(parent)
+            if name not in ("/", "/tmp", "/dev") and name not in parents:
+                parents.append(name)
+    parents.sort(key=lambda name: name.count("/"))
+    return [arg for name in parents for arg in ("--perms", "0755", "--dir", name)]
 
 
 class ProcessGroup:

@@ -1258,3 +1258,61 @@ def encrypted_zip_member(nb, p):
     nb.cells.insert(0, nbformat.v4.new_markdown_cell("My notes are in notes.ipynb (password: the usual one)."))
     nb.cells[0]["id"] = "notes-note"
     return nb
+
+
+# -- issue 11: the sandbox as root ------------------------------------------------------
+
+@case("h51-root-in-the-sandbox", PADDING, ALL_06)
+def root_in_the_sandbox(nb, p):
+    """With the grader running as root, the kernel was root inside bubblewrap, with its
+    capabilities: it remounted the read-only binds (lib/, the virtualenv) writable and
+    rewrote seqconv/checks.py, which the trusted checks then imported as root (every later
+    notebook inflated, hidden tests in feedback); it mounted a tmpfs of its own, read
+    /etc/shadow, made a setuid-root file and kept uid 0. Here the writes are harmless tagged
+    files, and everything else reports itself with ``ESCAPED:``. Naive nbgrader as root: all
+    of it works."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = header(p, LIB=str(p.lib), SITE_PACKAGES=str(p.site_packages), TAG=p.tag) + '''
+import ctypes
+import os
+
+_libc = ctypes.CDLL(None, use_errno=True)
+MS_REMOUNT, MS_BIND = 32, 4096
+for path in (LIB, SITE_PACKAGES, "/usr", "/etc"):
+    if _libc.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND, None) == 0:
+        print(f"ESCAPED: remounted {path} writable")
+for path in (LIB, SITE_PACKAGES):
+    try:
+        with open(os.path.join(path, TAG.replace("-", "_") + ".py"), "w") as f:
+            f.write("# written by a graded notebook\\n")
+        print(f"wrote into {path}")
+    except OSError as exc:
+        print(f"{path}: {exc}")
+if _libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, None) == 0:
+    print("ESCAPED: mounted a tmpfs on /tmp")
+try:
+    with open("/etc/shadow") as f:
+        f.read()
+    print("ESCAPED: read /etc/shadow")
+except OSError as exc:
+    print(f"/etc/shadow: {exc}")
+try:
+    with open(f"{TAG}-setuid", "w"):
+        pass
+    os.chown(f"{TAG}-setuid", 0, 0)
+    os.chmod(f"{TAG}-setuid", 0o4755)
+    print("ESCAPED: made a setuid-root file")
+except OSError as exc:
+    print(f"setuid: {exc}")
+try:
+    os.setuid(0)
+    print(f"ESCAPED: uid 0 (was {os.getuid()})" if os.getuid() == 0 else "no uid 0")
+except OSError as exc:
+    print(f"setuid(0): {exc}")
+with open("/proc/self/status") as f:
+    for line in f:
+        if line.startswith(("CapEff", "CapPrm", "CapBnd")) and int(line.split()[1], 16):
+            print(f"ESCAPED: capabilities {line.strip()}")
+
+''' + answer.source
+    return nb

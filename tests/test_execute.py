@@ -4,6 +4,8 @@ student's code cannot fake (the test cells run in the trusted process)."""
 
 from __future__ import annotations
 
+import os
+
 import nbformat
 import pytest
 
@@ -289,3 +291,58 @@ def test_filling_the_disk_stops_the_kernel(tmp_path):
     result = _run(tmp_path, _notebook(fill, "print('after')"))
     assert result.status == KERNEL_DIED and any("MiB of disk" in d for d in result.details)
     assert not any("wrote 2 GiB" in o.get("text", "") for o in result.nb.cells[0].outputs)
+
+
+# What the kernel tries, in one cell: each line prints "<attempt>: refused" or "<attempt>: DONE".
+PRIVILEGE_PROBE = r'''
+import ctypes, os
+_libc = ctypes.CDLL(None, use_errno=True)
+def attempt(what, action):
+    try:
+        action()
+        print(f"{what}: DONE")
+    except Exception:
+        print(f"{what}: refused")
+def mount(source, target, kind, flags):
+    if _libc.mount(source, target.encode(), kind, flags, None) != 0:
+        raise OSError(ctypes.get_errno(), "mount")
+for path in BINDS:
+    attempt(f"remount {path} writable", lambda path=path: mount(None, path, None, 32 | 4096))
+attempt("mount a tmpfs", lambda: mount(b"tmpfs", "/tmp", b"tmpfs", 0))
+attempt("read /etc/shadow", lambda: open("/etc/shadow").read())
+def setuid_root_file():
+    open("suid", "w").close()
+    os.chown("suid", 0, 0)
+    os.chmod("suid", 0o4755)
+attempt("make a setuid-root file", setuid_root_file)
+def become_root():
+    os.setuid(0)
+    assert os.getuid() == 0
+attempt("become uid 0", become_root)
+for path in WRITE_INTO:
+    attempt(f"write into {path}", lambda path=path: open(os.path.join(path, "probe-written-by-a-kernel"), "w").close())
+for line in open("/proc/self/status"):
+    if line.startswith(("CapEff", "CapPrm", "CapBnd", "CapAmb")):
+        print(f"{line.split()[0]} {'none' if int(line.split()[1], 16) == 0 else 'SOME'}")
+'''
+
+
+@needs_bwrap
+def test_the_kernel_has_no_privilege_to_use_even_when_the_grader_is_root(tmp_path):
+    """No capability and no host-root identity inside the sandbox, whoever runs the grader."""
+    import sys
+    import sysconfig
+
+    site_packages = sysconfig.get_paths()["purelib"]
+    binds = [str(ROOT / "lib"), sys.prefix, "/usr", "/etc"]
+    write_into = [str(ROOT / "lib" / "seqconv"), site_packages, str(ROOT)]
+    probe = f"BINDS = {binds!r}\nWRITE_INTO = {write_into!r}\n" + PRIVILEGE_PROBE
+    result = _run(tmp_path, _notebook(probe))
+    text = "".join(o.get("text", "") for o in result.nb.cells[0].outputs)
+    lines = dict(line.rsplit(": ", 1) if ": " in line else line.split(" ", 1) for line in text.splitlines())
+    expected = [*(f"remount {p} writable" for p in binds), "mount a tmpfs", "read /etc/shadow", "make a setuid-root file",
+                "become uid 0", *(f"write into {p}" for p in write_into)]
+    assert {what: lines.get(what) for what in expected} == {what: "refused" for what in expected}, text
+    assert {k: v for k, v in lines.items() if k.startswith("Cap")} == {"CapAmb": "none", "CapBnd": "none", "CapEff": "none",
+                                                                       "CapPrm": "none"}, text
+    assert not [p for p in write_into if os.path.exists(os.path.join(p, "probe-written-by-a-kernel"))]
