@@ -102,8 +102,8 @@ def run_job(job: Job) -> JobResult:
     """Worker entry point: execute one sanitized notebook."""
     # made by the main process, which validated them: a second schema validation here would cost
     # about 0.1 s of a worker's time per notebook, for nothing
-    nb = nbformat.from_dict(json.loads(job.notebook_json))
-    master = nbformat.from_dict(json.loads(job.master_json))
+    nb = nbformat.v4.reads(job.notebook_json)
+    master = nbformat.v4.reads(job.master_json)
     workdir = Path(job.workdir)
     if workdir.exists():
         shutil.rmtree(workdir)
