@@ -50,7 +50,7 @@ from nbformat import NotebookNode
 from . import sandbox, trusted_host
 from .cells import clean_strings, is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
 from .trusted import defined_names
-from .trusted_host import TrustedChecksFailed
+from .trusted_host import TrustedChecksFailed, log_tail
 
 HIDDEN_FAILURE = "HiddenTestFailure"
 # Run as a script, not as ``-m autograder...``: the kernel's working directory is the
@@ -472,9 +472,9 @@ def _run_trusted(master: NotebookNode, kernel: _StudentKernel, limits: Limits, e
         while True:
             line = messages.readline(silence_s)
             if line is None:
-                raise TrustedChecksFailed(f"the trusted checks were silent for {silence_s} s: {_tail(run.log)}")
+                raise TrustedChecksFailed(f"the trusted checks were silent for {silence_s} s: {log_tail(run.log)}")
             if not line:
-                raise TrustedChecksFailed(f"the trusted checks stopped: {_tail(run.log)}")
+                raise TrustedChecksFailed(f"the trusted checks stopped: {log_tail(run.log)}")
             message = json.loads(line)
             if message["op"] == "run":
                 reply = kernel.answer(message["request"], message.get("what", "your function"))
@@ -515,13 +515,6 @@ class _LineReader:
     def close(self) -> None:
         self.selector.close()
         os.close(self.fd)
-
-
-def _tail(path: Path) -> str:
-    try:
-        return path.read_text(errors="replace").strip().splitlines()[-1][:500]
-    except (OSError, IndexError):
-        return "no message"
 
 
 def _test_outputs(verdict: dict | None, stopped: str | None) -> list[NotebookNode]:

@@ -85,7 +85,7 @@ class _Zygote:
             ready = b""
         if ready != b"ready":
             self.close()
-            raise TrustedChecksFailed(f"the trusted checks could not start: {_tail(self.log)}")
+            raise TrustedChecksFailed(f"the trusted checks could not start: {log_tail(self.log)}")
         self.socket.settimeout(FORK_TIMEOUT_S)
 
     def fork(self, cwd: Path) -> TrustedRun:
@@ -99,14 +99,14 @@ class _Zygote:
         except OSError as exc:
             for fd in (to_w, from_r):
                 os.close(fd)
-            raise TrustedChecksFailed(f"the trusted checks did not start a run ({exc}): {_tail(self.log)}") from None
+            raise TrustedChecksFailed(f"the trusted checks did not start a run ({exc}): {log_tail(self.log)}") from None
         finally:
             for fd in (to_r, from_w, log_fd):
                 os.close(fd)
         if not answer.isdigit() or len(fds) != 1:
             for fd in (*fds, to_w, from_r):
                 os.close(fd)
-            raise TrustedChecksFailed(f"the trusted checks did not start a run ({answer[:60]!r}): {_tail(self.log)}")
+            raise TrustedChecksFailed(f"the trusted checks did not start a run ({answer[:60]!r}): {log_tail(self.log)}")
         return TrustedRun(int(answer), fds[0], to_w, from_r, log_path)
 
     def alive(self) -> bool:
@@ -160,7 +160,8 @@ def _zygote_setup(parent: int, memory_mb: int, cpu_s: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (2 * cpu_s, 2 * cpu_s + 5))
 
 
-def _tail(path: Path) -> str:
+def log_tail(path: Path) -> str:
+    """The last line of a helper's log, for an error message."""
     try:
         return path.read_text(errors="replace").strip().splitlines()[-1][:500]
     except (OSError, IndexError):
