@@ -5,6 +5,7 @@ student's code cannot fake (the test cells run in the trusted process)."""
 from __future__ import annotations
 
 import os
+import uuid
 
 import nbformat
 import pytest
@@ -320,7 +321,7 @@ def become_root():
     assert os.getuid() == 0
 attempt("become uid 0", become_root)
 for path in WRITE_INTO:
-    attempt(f"write into {path}", lambda path=path: open(os.path.join(path, "probe-written-by-a-kernel"), "w").close())
+    attempt(f"write into {path}", lambda path=path: open(os.path.join(path, PROBE_NAME), "w").close())
 for line in open("/proc/self/status"):
     if line.startswith(("CapEff", "CapPrm", "CapBnd", "CapAmb")):
         print(f"{line.split()[0]} {'none' if int(line.split()[1], 16) == 0 else 'SOME'}")
@@ -336,7 +337,8 @@ def test_the_kernel_has_no_privilege_to_use_even_when_the_grader_is_root(tmp_pat
     site_packages = sysconfig.get_paths()["purelib"]
     binds = [str(ROOT / "lib"), sys.prefix, "/usr", "/etc"]
     write_into = [str(ROOT / "lib" / "seqconv"), site_packages, str(ROOT)]
-    probe = f"BINDS = {binds!r}\nWRITE_INTO = {write_into!r}\n" + PRIVILEGE_PROBE
+    probe_name = f"probe-written-by-a-kernel-{uuid.uuid4().hex[:8]}"
+    probe = f"BINDS = {binds!r}\nWRITE_INTO = {write_into!r}\nPROBE_NAME = {probe_name!r}\n" + PRIVILEGE_PROBE
     result = _run(tmp_path, _notebook(probe))
     text = "".join(o.get("text", "") for o in result.nb.cells[0].outputs)
     lines = dict(line.rsplit(": ", 1) if ": " in line else line.split(" ", 1) for line in text.splitlines())
@@ -345,4 +347,4 @@ def test_the_kernel_has_no_privilege_to_use_even_when_the_grader_is_root(tmp_pat
     assert {what: lines.get(what) for what in expected} == {what: "refused" for what in expected}, text
     assert {k: v for k, v in lines.items() if k.startswith("Cap")} == {"CapAmb": "none", "CapBnd": "none", "CapEff": "none",
                                                                        "CapPrm": "none"}, text
-    assert not [p for p in write_into if os.path.exists(os.path.join(p, "probe-written-by-a-kernel"))]
+    assert not [p for p in write_into if os.path.exists(os.path.join(p, probe_name))]
