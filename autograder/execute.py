@@ -50,13 +50,12 @@ from nbformat import NotebookNode
 from . import sandbox, trusted_host
 from .cells import clean_strings, is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
 from .trusted import defined_names
-from .trusted_host import TrustedChecksFailed, log_tail
+from .trusted_host import PACKAGE_ROOT, TrustedChecksFailed, log_tail
 
 HIDDEN_FAILURE = "HiddenTestFailure"
 # Run as a script, not as ``-m autograder...``: the kernel's working directory is the
 # student's, where the autograder package is not importable (and should not be).
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 LINK_SOURCES = (Path(__file__).with_name("wire.py"), Path(__file__).with_name("student_side.py"))
 MAX_RESULT_BYTES = 16 * 1024 * 1024
 LINK_LOAD_TIMEOUT_S = 120
@@ -136,7 +135,7 @@ class _LaunchingKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001 - jupyter_client's signature
         cmd = super().format_kernel_cmd(extra_arguments)
         if self.use_bwrap:
-            sandbox.hand_over([self.workdir, self.sockets, Path(self.connection_file)], sandbox.kernel_identity())
+            sandbox.hand_over(self.workdir, self.sockets, Path(self.connection_file))
             cmd = sandbox.bwrap_command(cmd, workdir=self.workdir, sockets=self.sockets, connection_file=self.connection_file,
                                         font_cache=sandbox.font_cache())
         return [sys.executable, str(LAUNCHER), *self.launcher_args, "--", *cmd]
@@ -395,9 +394,9 @@ class _StudentKernel:
                 rpc.mkdir(exist_ok=True)
                 # every later step through this descriptor: a folder swapped for a symlink changes nothing
                 self.rpc_fd = os.open(rpc, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-                _give_to_kernel(self.rpc_fd)   # the kernel writes its results here
+                sandbox.hand_over(self.rpc_fd)   # the kernel writes its results here
             fd = os.open(request_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=self.rpc_fd)
-            _give_to_kernel(fd)
+            sandbox.hand_over(fd)
             with os.fdopen(fd, "wb") as f:
                 f.write(base64.b64decode(request_b64))
         except OSError as exc:
@@ -419,13 +418,6 @@ class _StudentKernel:
         if self.rpc_fd is not None:
             os.close(self.rpc_fd)
             self.rpc_fd = None
-
-
-def _give_to_kernel(fd: int) -> None:
-    """A file or folder the grader made for the kernel, handed to the kernel's uid (a root grader's kernels run as nobody)."""
-    identity = sandbox.kernel_identity()
-    if identity is not None:
-        os.fchown(fd, *identity)
 
 
 def _read_plain_file(name: str, dir_fd: int) -> bytes | None:

@@ -74,11 +74,16 @@ def kernel_identity() -> tuple[int, int] | None:
     return entry.pw_uid, entry.pw_gid
 
 
-def hand_over(paths: list[Path], identity: tuple[int, int] | None) -> None:
-    """Give the kernel's own folders and files (working folder, sockets, connection file) to its uid."""
-    if identity is not None:
-        for path in paths:
-            os.chown(path, *identity, follow_symlinks=False)
+def hand_over(*targets: Path | int) -> None:
+    """Give what the grader made for the kernel (its folders, files, open descriptors) to the kernel's uid."""
+    identity = kernel_identity()
+    if identity is None:
+        return
+    for target in targets:
+        if isinstance(target, int):
+            os.fchown(target, *identity)
+        else:
+            os.chown(target, *identity, follow_symlinks=False)
 
 
 def _namespaces() -> list[str]:
@@ -147,8 +152,8 @@ def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, co
 def font_cache() -> Path | None:
     """matplotlib's font list, built once per process in a private folder (None if it cannot be).
 
-    The folder is this process's own (mode 0700, removed at exit): nothing another user
-    or a kernel can write reaches the file the kernels read.
+    The folder is this process's own (writable by it alone, removed at exit): nothing
+    another user or a kernel can write reaches the file the kernels read.
     """
     folder = Path(tempfile.mkdtemp(prefix="grading-fonts-"))
     folder.chmod(0o755)   # readable by the kernels' uid (kernel_identity); writable by this process only

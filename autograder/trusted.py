@@ -1,8 +1,7 @@
 """The trusted checks: run a lecture's master notebook where the student's code cannot reach.
 
-    python -m autograder.trusted JOB.json READ_FD WRITE_FD
-
-The grader starts this process next to the student's sandboxed kernel. It runs the
+The grader runs this next to the student's sandboxed kernel, in a process forked for the
+notebook from a pre-warmed one (trusted_zygote.py, trusted_host.py). It runs the
 master's cells: teaching cells as the instructor wrote them, test cells whole (visible
 part, then hidden part). Where the master has an answer cell, the names it defines are
 bound to proxies: calling ``conv1d_same(X, K)`` here sends (name, arguments) to the
@@ -220,7 +219,7 @@ def run_teaching(job: dict, namespace: dict, stop: int) -> None:
         _run_part(cell["source"], namespace, f"<{cell.get('grade_id') or f'cell {index}'}>")
 
 
-def run(job: dict, link: Link, namespace: dict | None = None, start: int = 0) -> None:
+def run(job: dict, link: Link, namespace: dict, start: int) -> None:
     """Run the master's cells from ``start`` (the earlier ones already ran in ``namespace``);
     send one verdict per test cell, then ``done``."""
     from seqconv import checks
@@ -230,8 +229,6 @@ def run(job: dict, link: Link, namespace: dict | None = None, start: int = 0) ->
         return int(link.ask(request, f"{getattr(fn, '__name__', 'your function')}() (counting its lines)"))
 
     checks._line_counter = count_lines
-    if namespace is None:
-        namespace = new_namespace()
     # Hidden parts run after every visible part, each in a copy of the namespace as it was
     # after its own visible part: all that the student's code could show in feedback (its
     # outputs, its values in visible failures) comes before any hidden input or hidden

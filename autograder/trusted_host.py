@@ -45,7 +45,6 @@ class TrustedRun:
     owned by the caller; ``close`` kills the child if it still runs and reaps it.
     """
 
-    pid: int
     pidfd: int | None
     to_trusted: int
     from_trusted: int
@@ -107,7 +106,7 @@ class _Zygote:
             for fd in (*fds, to_w, from_r):
                 os.close(fd)
             raise TrustedChecksFailed(f"the trusted checks did not start a run ({answer[:60]!r}): {log_tail(self.log)}")
-        return TrustedRun(int(answer), fds[0], to_w, from_r, log_path)
+        return TrustedRun(fds[0], to_w, from_r, log_path)
 
     def alive(self) -> bool:
         return self.process.poll() is None
