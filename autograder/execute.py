@@ -124,6 +124,13 @@ class _Unresponsive(Exception):
     """The kernel neither finished nor stopped when interrupted."""
 
 
+class _Garbled(Exception):
+    """The kernel sent a message nbclient could not process (a malformed reply, a forged
+    header): the student's doing, never a grader error. Raised by ``_run`` for any failure of
+    nbclient's but a timeout or a dead kernel, so that every exchange with the kernel (cells,
+    the probe after a timeout, the grader's calls) ends in a status."""
+
+
 class _LaunchingKernelManager(AsyncKernelManager):
     """Starts the kernel through kernel_launcher.py (limits), inside bubblewrap when asked."""
 
@@ -141,12 +148,28 @@ class _LaunchingKernelManager(AsyncKernelManager):
         return [sys.executable, str(LAUNCHER), *self.launcher_args, "--", *cmd]
 
 
+def _content_size(content: dict) -> int:
+    """Characters an output message would add to the notebook (its text, data, metadata, error)."""
+    data = content.get("data", {})
+    return (len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values())
+            + len(str(content.get("metadata", ""))) + len(str(content.get("evalue", ""))) + len(str(content.get("traceback", ""))))
+
+
 class _CappedClient(NotebookClient):
-    """A NotebookClient that drops output past a byte budget for the whole notebook."""
+    """A NotebookClient that drops output past a byte budget for the whole notebook.
+
+    Every way a kernel adds to the notebook is charged: outputs of each kind, errors (past the
+    budget, only one short error per cell), and display updates (``update_display_data``, or a
+    display with a display_id already shown) once per output they rewrite. Widget state is not
+    kept (it would go to the notebook's metadata). ``_cap_outputs`` checks the result again.
+    """
+
+    store_widget_state = False
 
     def __init__(self, *args, output_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)
         self._budget = output_bytes
+        self._display_charged: dict[str, int] = {}   # display_id -> characters its outputs hold now
         self.dropped = 0
         self.timed_out = False  # the cell being run has timed out once (and was interrupted)
         self.timeouts = 0  # cells that timed out so far
@@ -161,22 +184,69 @@ class _CappedClient(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001 - nbclient's signature
         content = msg.get("content")
-        data = content.get("data", {}) if isinstance(content, dict) else None
-        if not isinstance(data, dict) or not isinstance(content.get("metadata", {}), dict):
+        if not _well_formed(content):
             self.dropped += 1   # not a message any kernel sends: the student's own
             return None
         if msg["msg_type"] == "error":
-            # an error is always kept (it says what went wrong), but short
             content["evalue"] = str(content.get("evalue", ""))[:MAX_ERROR_TEXT]
             content["ename"] = str(content.get("ename", ""))[:200]
             content["traceback"] = [str(line)[:MAX_ERROR_TEXT] for line in list(content.get("traceback") or [])[-20:]]
-        size = (len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values())
-                + len(str(content.get("metadata", ""))) + len(str(content.get("evalue", ""))) + len(str(content.get("traceback", ""))))
-        if msg["msg_type"] != "error" and size > self._budget:
+        size = _content_size(content)
+        if size > self._budget:
+            if msg["msg_type"] != "error" or any(o.get("output_type") == "error" for o in outs):
+                self.dropped += size
+                return None
+            # past the budget, a cell keeps one error (it says what went wrong), short
+            content["evalue"], content["traceback"] = content["evalue"][:200], []
+            size = _content_size(content)
+        self._budget -= size
+        if display_id:
+            self._display_charged[display_id] = self._display_charged.get(display_id, 0) + size
+        return super().output(outs, msg, display_id, cell_index)
+
+    def _update_display_id(self, display_id, msg):  # noqa: ANN001 - nbclient's signature
+        """A display update rewrites every output shown with its display_id: charged for each."""
+        content = msg.get("content")
+        shown = sum(len(indices) for indices in self._display_id_map.get(display_id, {}).values())
+        if not shown:
+            return None
+        if not _well_formed(content):
+            self.dropped += 1
+            return None
+        size = _content_size(content) * shown
+        growth = size - self._display_charged.get(display_id, 0)
+        if growth > self._budget:
             self.dropped += size
             return None
-        self._budget -= size
-        return super().output(outs, msg, display_id, cell_index)
+        self._budget -= growth
+        self._display_charged[display_id] = size
+        return super()._update_display_id(display_id, msg)
+
+
+def _well_formed(content: object) -> bool:
+    """An output message's content as kernels send it: a dict whose data and metadata are dicts."""
+    return (isinstance(content, dict) and isinstance(content.get("data", {}), dict)
+            and isinstance(content.get("metadata", {}), dict))
+
+
+def _cap_outputs(cells: list[NotebookNode], limit: int) -> int:
+    """Keep the outputs of ``cells``, in order, within ``limit`` bytes of JSON; what is past it
+    becomes one line per cell. Returns the bytes dropped. (The client's budget counts characters
+    as they arrive; this counts the notebook as written, escapes included.)"""
+    left, dropped = limit, 0
+    for cell in cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            size = len(json.dumps(output))
+            if size <= left:
+                kept.append(output)
+                left -= size
+            else:
+                dropped += size
+        if len(kept) < len(cell.get("outputs", [])):
+            kept.append(nbformat.v4.new_output("stream", name="stdout", text=f"[output past the notebook's limit of {limit:,} bytes dropped]\n"))
+        cell.outputs = kept
+    return dropped
 
 
 def _run(client: _CappedClient, scratch: NotebookNode, source: str) -> NotebookNode:
@@ -184,7 +254,12 @@ def _run(client: _CappedClient, scratch: NotebookNode, source: str) -> NotebookN
     cell = nbformat.v4.new_code_cell(source)
     scratch.cells.append(cell)
     client.timed_out = False
-    ran = client.execute_cell(cell, len(scratch.cells) - 1)
+    try:
+        ran = client.execute_cell(cell, len(scratch.cells) - 1)
+    except (_Unresponsive, DeadKernelError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever nbclient chokes on came from the kernel
+        raise _Garbled(type(exc).__name__) from exc
     if client.timed_out:
         ran.outputs = [o for o in ran.outputs if o.output_type != "error"] + [
             _error("TimeoutError", f"this cell ran longer than {client.timeout} s and was interrupted")
@@ -199,7 +274,7 @@ def _responsive(client: _CappedClient, scratch: NotebookNode) -> bool:
     try:
         probe = _run(client, scratch, "1")
         return not any(o.output_type == "error" for o in probe.outputs)
-    except (_Unresponsive, DeadKernelError):
+    except (_Unresponsive, DeadKernelError, _Garbled):
         return False
     finally:
         client.timeout = saved
@@ -278,9 +353,8 @@ class _StudentKernel:
         self.client.timeout = max(1, min(self.limits.cell_timeout_s, int(remaining) + 1))
         return True
 
-    def _garbled(self, exc: Exception, where: str) -> None:
-        """The kernel sent something nbclient cannot process: the student's doing, not a grader error."""
-        self.stopped = f"the kernel sent a message the grader could not read while running {where} ({type(exc).__name__})"
+    def _garbled(self, exc: _Garbled, where: str) -> None:
+        self.stopped = f"the kernel sent a message the grader could not read while running {where} ({exc})"
         self.result.status = KERNEL_DIED
         self.result.details.append(self.stopped)
 
@@ -301,7 +375,7 @@ class _StudentKernel:
                 cell.outputs = [_error("TimeoutError" if isinstance(stop, _Unresponsive) else "DeadKernelError", self.stopped)]
                 _mark_not_run(nb, code_cells[position + 1:], self.stopped)
                 return
-            except Exception as exc:  # noqa: BLE001 - a malformed message from the kernel
+            except _Garbled as exc:
                 self._garbled(exc, grade_id)
                 _mark_not_run(nb, code_cells[position:], self.stopped)
                 return
@@ -347,6 +421,9 @@ class _StudentKernel:
         except (_Unresponsive, DeadKernelError) as stop:
             self._stop(stop, "loading the grader's link")
             return
+        except _Garbled as exc:
+            self._garbled(exc, "the grader's link")
+            return
         errors = [f"{o.ename}: {o.evalue}"[:300] for o in ran.outputs if o.output_type == "error"]
         if errors:
             self.stopped = f"the grader's link could not be loaded in the kernel ({errors[0]})"
@@ -366,7 +443,7 @@ class _StudentKernel:
         except (_Unresponsive, DeadKernelError) as stop:
             self._stop(stop, what)
             return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
-        except Exception as exc:  # noqa: BLE001 - a malformed message from the kernel
+        except _Garbled as exc:
             self._garbled(exc, what)
             return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
         if self.client.timeouts > timeouts_before:
@@ -600,8 +677,10 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         if is_test_cell(cell):
             grade_id = nbgrader_meta(cell).get("grade_id")
             cell.outputs = _test_outputs(verdicts.get(grade_id), kernel.stopped)
-    if client.dropped:
-        result.details.append(f"{client.dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
+    dropped = client.dropped + _cap_outputs([c for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)],
+                                            limits.output_bytes)
+    if dropped:
+        result.details.append(f"{dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
     clean_strings(nb)
     return result
 

@@ -20,6 +20,11 @@ from .cells import nbgrader_meta
 
 METADATA_KEYS = ("grade", "solution", "locked", "points", "cell_type")
 MAX_PROBLEMS = 50  # sentences listed; then how many more
+# Bounds on what a submission's JSON may hold; past them a value is replaced by a string
+# saying what it was. Python refuses to convert integers of more than 4,300 digits (to
+# text and back), and every recursive walk (deepcopy, validation, writing) fails on deep nesting.
+MAX_INT_DIGITS = 100
+MAX_DEPTH = 64
 
 
 class InvalidNotebook(ValueError):
@@ -31,7 +36,7 @@ def load(content: bytes | None) -> NotebookNode:
     if not content:
         raise InvalidNotebook("empty file (or larger than the size limit)")
     try:
-        raw = json.loads(content.decode("utf-8"))
+        raw = _bounded(json.loads(content.decode("utf-8"), parse_int=_bounded_int))
     except UnicodeDecodeError:
         raise InvalidNotebook("not a text file (not UTF-8)") from None
     except json.JSONDecodeError as exc:
@@ -52,6 +57,36 @@ def load(content: bytes | None) -> NotebookNode:
     except Exception as exc:  # noqa: BLE001 - anything nbformat chokes on is an invalid notebook
         raise InvalidNotebook(f"cannot be read as a notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
     return nb
+
+
+def _bounded_int(digits: str) -> int | str:
+    """An integer of the submission's JSON: as it is, or (past MAX_INT_DIGITS) a string saying so."""
+    if len(digits.lstrip("-")) <= MAX_INT_DIGITS:
+        return int(digits)
+    return f"<an integer of {len(digits.lstrip('-')):,} digits>"
+
+
+def _bounded(tree: object) -> object:
+    """``tree`` (parsed JSON) with every list or dict nested deeper than MAX_DEPTH replaced by a
+    string saying so; walked without recursion, so that the walk itself cannot overflow."""
+    too_deep = f"<nested more than {MAX_DEPTH} levels deep>"
+    stack: list[tuple[object, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            keys: list = list(node)
+        elif isinstance(node, list):
+            keys = list(range(len(node)))
+        else:
+            continue
+        for key in keys:
+            child = node[key]
+            if isinstance(child, (dict, list)):
+                if depth + 1 >= MAX_DEPTH:
+                    node[key] = too_deep
+                else:
+                    stack.append((child, depth + 1))
+    return tree
 
 
 def _protected(meta: dict) -> bool:
@@ -98,12 +133,15 @@ def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
         if "grade_id" in meta:
             reference[meta["grade_id"]] = (cell, meta)
     by_id: dict[object, list[NotebookNode]] = {}
-    for cell in submitted.cells:
+    problems = []
+    for index, cell in enumerate(submitted.cells):
+        raw = cell.get("metadata", {}).get("nbgrader")
         meta = nbgrader_meta(cell)
         if "grade_id" in meta:
             by_id.setdefault(_key(meta["grade_id"]), []).append(cell)
+        elif raw is not None and (not isinstance(raw, dict) or any(meta.get(k) for k in ("grade", "solution", "locked"))):
+            problems.append(f"cell {index + 1} carries nbgrader metadata of its own ({_quote(raw)}), ignored")
 
-    problems = []
     for grade_id, (ref_cell, ref_meta) in reference.items():
         cells = by_id.get(grade_id, [])
         if not cells:

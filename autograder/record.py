@@ -48,13 +48,26 @@ def sanitize(course: CourseWorkspace, student: str, lecture: str, nb: NotebookNo
     config = course.config.copy()
     config.OverwriteCells.add_missing_cells = True
     resources = _resources(course, student, lecture)
+    # first, before any nbgrader preprocessor: nbgrader 0.9 fails on metadata a student can
+    # write (metadata.nbgrader that is not a dict, a graded cell without a grade_id, points
+    # that are not a number, a graded cell flipped to an answer, a non-string grade_id)
+    _keep_released_metadata(nb, released)
     nb = _apply([ClearOutput, DeduplicateIds, OverwriteKernelspec], nb, resources, config)
-    # nbgrader 0.9 fails on metadata a student can write: points that are not a number
-    # (float()), a graded cell flipped to an answer ("Inconsistent checksums"), a renamed
-    # or non-string grade_id, the empty metadata DeduplicateIds leaves on a duplicate
-    # (KeyError 'grade_id'). So: a cell with a released grade_id gets the released
-    # metadata back; any other nbgrader metadata is dropped, the cell is the student's own,
-    # and OverwriteCells adds the real cell back.
+    _keep_released_metadata(nb, released)   # DeduplicateIds leaves {} on the copies it drops
+    nb = _apply([OverwriteCells, CheckCellMetadata], nb, resources, config)
+    for index, cell in enumerate(nb.cells):  # cells nbgrader added back carry no id (nbformat 4.5 wants one)
+        if not cell.get("id"):
+            cell["id"] = f"readded-{index}"
+    return nb
+
+
+def _keep_released_metadata(nb: NotebookNode, released: NotebookNode) -> None:
+    """Every cell's nbgrader metadata is the release's own, or gone.
+
+    A cell with a released grade_id (and the released cell type) gets the released
+    metadata back; any other nbgrader metadata is dropped: the cell is the student's own,
+    and OverwriteCells adds the real cell back (integrity.tampering has reported the change).
+    """
     originals = {}
     for cell in released.cells:
         meta = nbgrader_meta(cell)
@@ -68,11 +81,6 @@ def sanitize(course: CourseWorkspace, student: str, lecture: str, nb: NotebookNo
             cell.metadata["nbgrader"] = copy.deepcopy(originals[grade_id])
         else:
             del cell.metadata["nbgrader"]
-    nb = _apply([OverwriteCells, CheckCellMetadata], nb, resources, config)
-    for index, cell in enumerate(nb.cells):  # cells nbgrader added back carry no id (nbformat 4.5 wants one)
-        if not cell.get("id"):
-            cell["id"] = f"readded-{index}"
-    return nb
 
 
 def _released_type(released: NotebookNode, grade_id: str) -> str | None:

@@ -4,7 +4,9 @@ Accepted layouts (mixed freely):
 - ``SUBMISSIONS/<student>/...`` one folder per student, notebooks anywhere inside it
   (an nbgrader ``<student>/<assignment>/<notebook>.ipynb`` tree is a special case);
 - ``SUBMISSIONS/<student>.zip`` one archive per student, as learning platforms export them;
-- an nbgrader course directory: ``SUBMISSIONS/submitted/<student>/...`` is used.
+- an nbgrader course directory (it holds ``nbgrader_config.py``): its
+  ``submitted/<student>/...`` is used. Without that file, a folder named ``submitted`` is
+  a student like any other: no student can make the finder read another layout.
 
 A notebook belongs to a lecture by its file name (``01-conv1d.ipynb``) or, when it was
 renamed (``01-conv1d (1).ipynb``, ``Copy of ...``), by the graded cells it contains.
@@ -13,13 +15,15 @@ MAX_MEMBERS notebooks are looked at per student, none larger than MAX_NOTEBOOK_B
 at most MAX_SOURCE_BYTES read (inflated) per student in all. Notebooks named after a lecture
 are read first; the others are read one at a time, only while a lecture is still not
 found, and kept only when their graded cells match one. Whatever cannot be read (an
-encrypted or corrupt member, an unsupported compression, ...) is skipped with a note.
+encrypted or corrupt member, an unsupported compression, folders nested deeper than
+MAX_DEPTH, more than MAX_ENTRIES entries in a student's folder) is skipped with a note.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -30,14 +34,19 @@ MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 200  # notebooks looked at per archive (or student folder)
 MAX_SOURCE_BYTES = 100 * 1024 * 1024  # bytes read (inflated) per archive (or student folder)
 MAX_NOTES = 20  # notes per archive (or folder) on what was skipped; then a count
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
+MAX_DEPTH = 16  # folder levels looked into below a student's folder
+MAX_ENTRIES = 10_000  # files and folders listed per student folder
+# matched in full (re.fullmatch): "$" would let a trailing newline through
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
 # A cheap superset test of fingerprint(): the checksums written as plain JSON strings.
 _CHECKSUM = re.compile(rb'"checksum"\s*:\s*"([^"\\]{1,200})"')
 
 
 def _safe(text: object, limit: int = 120) -> str:
-    """A file name or message for a note: printable as UTF-8 (no lone surrogates), short."""
-    text = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    """A file name or message for a note, on one line and printable: control characters
+    (a newline in a folder name) and lone surrogates escaped, at most ``limit`` characters."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text)[:limit])
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -185,17 +194,47 @@ def _read_file(path: Path) -> Callable[[int], bytes]:
     return read
 
 
-def _candidates_in_folder(folder: Path, lectures: list[str], fingerprints: dict[str, set[str]]) -> tuple[list[Candidate], list[str]]:
-    reader = _Reader(f"{folder.name}/")
-    entries = []
-    try:
-        for path in sorted(folder.rglob("*.ipynb")):
-            if ".ipynb_checkpoints" in path.parts or path.is_symlink() or not path.is_file():
+def _notebook_files(folder: Path, reader: _Reader) -> list[tuple[Path, os.stat_result]]:
+    """The notebooks under ``folder`` (sorted, no symlink followed, no checkpoint), walked
+    without recursion: at most MAX_DEPTH levels and MAX_ENTRIES entries, the rest noted."""
+    found: list[tuple[Path, os.stat_result]] = []
+    stack: list[tuple[Path, int]] = [(folder, 0)]
+    listed = 0
+    too_deep = False
+    while stack:
+        current, depth = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            reader.note(f"{_safe(folder.name)}/: a folder cannot be listed ({type(exc).__name__}: {_safe(exc.strerror or exc, 200)})")
+            continue
+        listed += len(entries)
+        if listed > MAX_ENTRIES:
+            reader.note(f"{_safe(folder.name)}/: more than {MAX_ENTRIES:,} files and folders, only the first were looked at")
+            break
+        for entry in reversed(entries):   # a stack: reversed, so that folders are walked in name order
+            if entry.is_symlink() or entry.name == ".ipynb_checkpoints":
                 continue
-            origin = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-            entries.append(_Entry(path.name, origin, path.stat().st_size, _read_file(path)))
-    except OSError as exc:
-        reader.note(f"{_safe(folder.name)}/: cannot be listed in full ({type(exc).__name__}: {_safe(exc, 200)})")
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 <= MAX_DEPTH:
+                    stack.append((path, depth + 1))
+                else:
+                    too_deep = True
+            elif entry.name.endswith(".ipynb") and entry.is_file(follow_symlinks=False):
+                found.append((path, entry.stat(follow_symlinks=False)))
+    if too_deep:
+        reader.note(f"{_safe(folder.name)}/: folders nested more than {MAX_DEPTH} levels deep were not looked into")
+    return sorted(found, key=lambda item: item[0].relative_to(folder).parts)
+
+
+def _candidates_in_folder(folder: Path, lectures: list[str], fingerprints: dict[str, set[str]]) -> tuple[list[Candidate], list[str]]:
+    reader = _Reader(f"{_safe(folder.name)}/")
+    entries = []
+    for path, info in _notebook_files(folder, reader):
+        origin = _safe(f"{folder.name}/{path.relative_to(folder).as_posix()}", 300)
+        entries.append(_Entry(path.name, origin, info.st_size, _read_file(path)))
     return _collect(entries, reader, lectures, fingerprints), reader.all_notes()
 
 
@@ -216,7 +255,7 @@ def _candidates_in_zip(archive: Path, lectures: list[str], fingerprints: dict[st
                 if info.is_dir() or not name.endswith(".ipynb") or ".ipynb_checkpoints" in name or "__MACOSX" in name:
                     continue
                 base = name.replace("\\", "/").rsplit("/", 1)[-1]
-                entries.append(_Entry(base, f"{archive.name}:{name}", info.file_size, _read_member(zf, info)))
+                entries.append(_Entry(base, _safe(f"{archive.name}:{name}", 300), info.file_size, _read_member(zf, info)))
             return _collect(entries, reader, lectures, fingerprints), reader.all_notes()
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with one archive, the class is graded
         reader.note(f"{archive.name} is not a readable zip archive ({type(exc).__name__}: {_safe(exc, 200)})")
@@ -263,8 +302,8 @@ def find_submissions(root: Path, lectures: list[str], fingerprints: dict[str, se
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"SUBMISSIONS must be a folder of student folders or zips; {root} is not a folder")
-    if (root / "submitted").is_dir():
-        root = root / "submitted"
+    if (root / "nbgrader_config.py").is_file() and (root / "submitted").is_dir():
+        root = root / "submitted"   # an nbgrader course directory
     found: list[Found] = []
     skipped: list[str] = []
     seen: dict[str, str] = {}
@@ -272,7 +311,10 @@ def find_submissions(root: Path, lectures: list[str], fingerprints: dict[str, se
         if entry.name.startswith("."):
             continue
         shown = _safe(entry.name)
-        if entry.is_dir() and not entry.is_symlink():
+        if entry.is_symlink():
+            skipped.append(f"{shown}: a symbolic link, not a student folder or .zip")
+            continue
+        if entry.is_dir():
             student = entry.name
             kind = "folder"
         elif entry.is_file() and entry.suffix.lower() == ".zip":
@@ -281,18 +323,23 @@ def find_submissions(root: Path, lectures: list[str], fingerprints: dict[str, se
         else:
             skipped.append(f"{shown}: neither a student folder nor a .zip")
             continue
-        if not STUDENT_ID.match(student):
+        if not STUDENT_ID.fullmatch(student):
             skipped.append(f"{shown}: not a usable student id (letters, digits and _.@+- only)")
             continue
         if student in seen:
             skipped.append(f"{shown}: student {student} already handed in {seen[student]}")
             continue
         seen[student] = entry.name
-        if kind == "folder":
-            candidates, notes = _candidates_in_folder(entry, lectures, fingerprints)
-        else:
-            candidates, notes = _candidates_in_zip(entry, lectures, fingerprints)
-        for item in _assign(student, candidates, lectures, fingerprints):
+        try:
+            if kind == "folder":
+                candidates, notes = _candidates_in_folder(entry, lectures, fingerprints)
+            else:
+                candidates, notes = _candidates_in_zip(entry, lectures, fingerprints)
+            mine = _assign(student, candidates, lectures, fingerprints)
+        except Exception as exc:  # noqa: BLE001 - whatever one student's folder holds, the others are graded
+            note = f"{shown}: cannot be read ({type(exc).__name__}: {_safe(exc, 200)})"
+            mine, notes = [Found(student, lecture, None, "", [note]) for lecture in lectures], []
+        for item in mine:
             item.notes = notes + item.notes
             found.append(item)
     return found, skipped

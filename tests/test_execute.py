@@ -4,6 +4,7 @@ student's code cannot fake (the test cells run in the trusted process)."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 
@@ -78,6 +79,30 @@ def test_dying_kernel_is_reported_and_later_cells_marked(tmp_path, killer):
     assert _errors(result.nb.cells[2])[0][0] == "NotRun"
 
 
+GARBLE_THE_PROBE = """
+import time
+kernel = get_ipython().kernel
+send = kernel.session.send
+def garbled(stream, msg_or_type, content=None, parent=None, *args, **kwargs):
+    if msg_or_type == "execute_reply" and (parent or {}).get("content", {}).get("code") == "1":
+        content = "not a reply"   # the grader's probe after a timeout runs "1"
+    return send(stream, msg_or_type, content, parent, *args, **kwargs)
+try:
+    time.sleep(60)
+except KeyboardInterrupt:
+    kernel.session.send = garbled
+"""
+
+
+def test_a_malformed_answer_to_the_probe_after_a_timeout_is_a_status(tmp_path):
+    """Issue 11: a kernel that answers the grader's post-timeout probe with a malformed
+    message made the notebook a grader error (the exception escaped the executor)."""
+    result = _run(tmp_path, _notebook("x = 1", GARBLE_THE_PROBE, "print(x)"))
+    assert result.status == TIMEOUT
+    assert any("did not recover" in d for d in result.details)
+    assert _errors(result.nb.cells[2])[0][0] == "NotRun"
+
+
 def test_sys_exit_is_an_ordinary_error(tmp_path):
     result = _run(tmp_path, _notebook("import sys\nsys.exit(3)", "print('still here')"))
     assert result.status == GRADED
@@ -89,6 +114,34 @@ def test_output_is_capped(tmp_path):
     result = _run(tmp_path, _notebook("for _ in range(50):\n    print('x' * 100_000)", "print('end')"), output_bytes=200_000)
     kept = sum(len(o.get("text", "")) for c in result.nb.cells for o in c.outputs)
     assert kept <= 200_000 and result.nb.cells[1].outputs[0].text == "end\n"
+    assert any("were dropped" in d for d in result.details)
+
+
+DISPLAY_UPDATE_FLOOD = """
+from IPython.display import display, update_display
+for _ in range(300):
+    display({"text/plain": "x"}, raw=True, display_id="same")
+update_display({"text/plain": "y" * 400_000}, raw=True, display_id="same")
+display({"text/plain": "z" * 400_000}, raw=True, display_id="same")
+"""
+FORGED_ERRORS = """
+kernel = get_ipython().kernel
+for _ in range(300):
+    kernel.session.send(kernel.iopub_socket, "error", {"ename": "E" * 300, "evalue": "v" * 5000, "traceback": ["t" * 5000] * 30},
+                        parent=kernel.get_parent("shell"), ident=kernel._topic("error"))
+"""
+
+
+def _outputs_bytes(nb) -> int:
+    return sum(len(json.dumps(o)) for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("flood", [DISPLAY_UPDATE_FLOOD, FORGED_ERRORS], ids=["display-updates", "forged-errors"])
+def test_every_kind_of_output_is_within_the_cap(tmp_path, flood):
+    """Issue 11: display updates (one per output they rewrite) and error messages were not
+    charged: a notebook grew to 176 MB and 144 MB past the 1 MB cap."""
+    result = _run(tmp_path, _notebook(flood, "print('end')", flood), output_bytes=200_000)
+    assert _outputs_bytes(result.nb) <= 200_000 + 1000
     assert any("were dropped" in d for d in result.details)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import zipfile
 
 import nbformat
@@ -59,8 +60,61 @@ def test_nbgrader_submitted_tree(tmp_path, releases, prints):
     target = tmp_path / "submitted" / "dora" / FIRST
     target.mkdir(parents=True)
     (target / f"{FIRST}.ipynb").write_bytes(_bytes(releases[FIRST]))
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
     found, _ = find_submissions(tmp_path, LECTURES, prints)
     assert [(f.student, f.lecture) for f in found if f.content] == [("dora", FIRST)]
+
+
+def test_a_student_named_submitted_is_a_student(tmp_path, releases, prints):
+    """Issue 11: a folder named ``submitted`` made the finder read it as an nbgrader tree:
+    an honest student vanished, another was graded from the attacker's file, a ghost appeared."""
+    honest = _bytes(releases[FIRST])
+    forged = honest.replace(b"NotImplementedError", b"NotImplementedError  # forged")
+    for student in ("alice", "bob"):
+        (tmp_path / student).mkdir()
+        (tmp_path / student / f"{FIRST}.ipynb").write_bytes(honest)
+    for student in ("alice", "ghost"):
+        (tmp_path / "submitted" / student).mkdir(parents=True)
+        (tmp_path / "submitted" / student / f"{FIRST}.ipynb").write_bytes(forged)
+    found, _ = find_submissions(tmp_path, LECTURES, prints)
+    handed_in = {f.student: f.content for f in found if f.content}
+    assert set(handed_in) == {"alice", "bob", "submitted"}
+    assert handed_in["alice"] == honest and handed_in["bob"] == honest
+
+
+def test_a_name_with_a_trailing_newline_is_not_a_second_student(tmp_path, releases, prints):
+    for name in ("bob", "bob\n", "eve\t", "carl\r"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{FIRST}.ipynb").write_bytes(_bytes(releases[FIRST]))
+    found, skipped = find_submissions(tmp_path, LECTURES, prints)
+    assert {f.student for f in found} == {"bob"}
+    assert len(skipped) == 3 and all("\n" not in s and "\t" not in s and "\r" not in s for s in skipped)
+    assert any("bob\\n" in s for s in skipped)   # named, escaped
+
+
+def test_a_deeply_nested_folder_is_a_note_not_a_crash(tmp_path, releases, prints):
+    """Issue 11: one student's folder 1,100 levels deep aborted the whole run (RecursionError)."""
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / f"{FIRST}.ipynb").write_bytes(_bytes(releases[FIRST]))
+    fd = os.open(tmp_path, os.O_RDONLY)
+    os.mkdir("deep", dir_fd=fd)
+    for name in ["deep"] + ["d"] * 1100:
+        if name == "d":
+            os.mkdir("d", dir_fd=fd)
+        inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    shallow = tmp_path / "deep" / "d" / "d"
+    (shallow / f"{LECTURES[1]}.ipynb").write_bytes(_bytes(releases[LECTURES[1]]))
+    written = os.open(f"{FIRST}.ipynb", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(written, _bytes(releases[FIRST]))
+    os.close(written)
+    os.close(fd)
+    found, _ = find_submissions(tmp_path, LECTURES, prints)
+    handed_in = {(f.student, f.lecture) for f in found if f.content}
+    assert handed_in == {("alice", FIRST), ("deep", LECTURES[1])}
+    notes = [n for f in found if f.student == "deep" for n in f.notes]
+    assert any("nested more than" in n for n in notes)
 
 
 def test_unusable_student_names_and_duplicates_are_skipped(tmp_path, releases, prints):
