@@ -1,7 +1,7 @@
 """Start a grading kernel under resource limits: ``python kernel_launcher.py
---memory-mb M --cpu-s S --workdir DIR [--cgroup DIR] -- <kernel command...>``.
+--memory-mb M --cpu-s S --workdir DIR [--cgroup DIR ...] -- <kernel command...>``.
 
-It joins the kernel's process-count cgroup (when the grader made one), sets the limits
+It joins the kernel's cgroups (processes and memory, those the grader could make), sets the limits
 on itself (address space, CPU time, file size, core dumps, and the number of processes
 where there is no cgroup), moves to the working directory, and replaces itself with the
 kernel, which inherits all of them. Inside the sandbox this runs as the sandbox's first
@@ -39,14 +39,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--cpu-s", type=int, required=True)
     parser.add_argument("--workdir", required=True)
-    parser.add_argument("--cgroup", default=None, help="a pids cgroup folder to join first")
+    parser.add_argument("--cgroup", action="append", default=[], help="a cgroup folder to join first (repeatable)")
     args = parser.parse_args(argv[:split])
     command = argv[split + 1:]
-    if args.cgroup:
-        with open(os.path.join(args.cgroup, "cgroup.procs"), "w") as procs:
+    for group in args.cgroup:
+        with open(os.path.join(group, "cgroup.procs"), "w") as procs:
             procs.write(str(os.getpid()))
     os.chdir(args.workdir)
-    apply_limits(args.memory_mb, args.cpu_s, limit_processes=not args.cgroup)
+    apply_limits(args.memory_mb, args.cpu_s, limit_processes=not any(os.path.exists(os.path.join(g, "pids.max")) for g in args.cgroup))
     os.execvp(command[0], command)
 
 

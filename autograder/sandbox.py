@@ -10,7 +10,8 @@ view of other processes or their IPC, its own hostname.
 
 The number of processes is capped with a cgroup (the ``pids`` controller), which binds
 root as well; where no cgroup can be made, the kernel launcher falls back to
-RLIMIT_NPROC, which binds ordinary users only.
+RLIMIT_NPROC, which binds ordinary users only. All the memory the kernel holds (memory-backed
+files included) is capped by a ``memory`` cgroup where one can be made (see ProcessGroup).
 """
 
 from __future__ import annotations
@@ -180,52 +181,106 @@ def _traversable_parents(paths: list[str]) -> list[str]:
 
 
 class ProcessGroup:
-    """A pids cgroup for one kernel: caps its processes, and kills what is left at the end."""
+    """The cgroups of one kernel, where this machine lets the grader make them.
 
-    def __init__(self, max_processes: int = MAX_PROCESSES):
-        self.path: Path | None = None
-        base = _pids_hierarchy()
-        if base is None:
-            return
-        path = base / f"seqconv-grading-{uuid.uuid4().hex[:12]}"
+    - pids: caps the number of processes (root included), lists them for the disk watch, and
+      kills what is left at the end (a fork bomb, a daemon left behind);
+    - memory: caps all the memory the kernel's processes hold, counted by the kernel of the
+      machine: their own pages, and what they keep in memory-backed files that outlive an
+      address space (the sandbox's tmpfs at /tmp and /dev/shm, memfd, System V shared
+      memory), which RLIMIT_AS does not see. Past it the kernel's process is killed.
+    """
+
+    def __init__(self, max_processes: int = MAX_PROCESSES, memory_bytes: int | None = None):
+        name = f"seqconv-grading-{uuid.uuid4().hex[:12]}"
+        pids, memory = _hierarchy("pids"), None if memory_bytes is None else _hierarchy("memory")
+        if pids is not None and pids == memory:   # cgroup v2: one group, both controllers
+            self.path = self.memory = _make_group(pids / name, {"pids.max": str(max_processes), **_memory_settings(memory_bytes)})
+        else:
+            self.path = None if pids is None else _make_group(pids / name, {"pids.max": str(max_processes)})
+            self.memory = None if memory is None else _make_group(memory / name, _memory_settings(memory_bytes))
+
+    @property
+    def folders(self) -> list[Path]:
+        """The groups made, for the kernel launcher to join."""
+        return list(dict.fromkeys(group for group in (self.path, self.memory) if group is not None))
+
+    def pids(self) -> list[int]:
+        """The processes in the group now (empty without a pids group)."""
+        if self.path is None:
+            return []
         try:
-            path.mkdir()
-            (path / "pids.max").write_text(str(max_processes))
-            self.path = path
+            return [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
         except OSError:
-            with contextlib.suppress(OSError):
-                path.rmdir()
+            return []
+
+    def out_of_memory(self) -> bool:
+        """Did the machine's kernel kill a process of this group for its memory?"""
+        if self.memory is None:
+            return False
+        for name in ("memory.events", "memory.oom_control"):   # cgroup v2, v1
+            with contextlib.suppress(OSError, ValueError):
+                for line in (self.memory / name).read_text().splitlines():
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill" and int(value) > 0:
+                        return True
+        return False
 
     def close(self) -> None:
-        """Kill every process still in the group (a fork bomb, a daemon left behind), then remove it."""
-        if self.path is None:
-            return
-        for _ in range(50):
-            try:
-                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
-            except OSError:
-                break
-            if not pids:
-                break
-            for pid in pids:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-            time.sleep(0.05)
+        """Kill every process still in the group, then remove the groups."""
+        if self.path is not None:
+            for _ in range(50):
+                pids = self.pids()
+                if not pids:
+                    break
+                for pid in pids:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                time.sleep(0.05)
+        for group in self.folders:
+            for _ in range(20):   # a memory group is busy a moment after its last process ended
+                try:
+                    group.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.05)
+        self.path = self.memory = None
+
+
+def _memory_settings(memory_bytes: int) -> dict[str, str]:
+    """The files of a memory group that cap it at ``memory_bytes``, swap included (v1 and v2 names;
+    the ones a hierarchy does not have are skipped)."""
+    return {"memory.limit_in_bytes": str(memory_bytes), "memory.memsw.limit_in_bytes": str(memory_bytes),
+            "memory.max": str(memory_bytes), "memory.swap.max": "0"}
+
+
+def _make_group(path: Path, settings: dict[str, str]) -> Path | None:
+    """The new cgroup ``path`` with ``settings`` written (the files its hierarchy has); None when
+    it cannot be made, or a setting cannot be written."""
+    try:
+        path.mkdir()
+        for file, value in settings.items():
+            if (path / file).exists():
+                (path / file).write_text(value)
+        return path
+    except OSError:
         with contextlib.suppress(OSError):
-            self.path.rmdir()
-        self.path = None
+            path.rmdir()
+        return None
 
 
-def _pids_hierarchy() -> Path | None:
-    """Our cgroup in a writable pids hierarchy (cgroup v1 here; v2 where it is delegated), or None."""
+def _hierarchy(controller: str) -> Path | None:
+    """Our cgroup in a writable hierarchy with ``controller`` (cgroup v1; v2 where it is delegated), or None."""
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
     except OSError:
         return None
     for line in lines:
         _, controllers, path = line.split(":", 2)
-        if "pids" in controllers.split(","):
-            base = Path("/sys/fs/cgroup/pids") / path.lstrip("/")
+        if controller in controllers.split(","):
+            base = Path("/sys/fs/cgroup") / controller / path.lstrip("/")
             if base.is_dir() and os.access(base, os.W_OK):
                 return base
         if controllers == "":   # cgroup v2
@@ -234,6 +289,6 @@ def _pids_hierarchy() -> Path | None:
                 enabled = (base / "cgroup.subtree_control").read_text().split()
             except OSError:
                 continue
-            if "pids" in enabled and os.access(base, os.W_OK):
+            if controller in enabled and os.access(base, os.W_OK):
                 return base
     return None

@@ -339,6 +339,58 @@ def test_disk_watch_kills_past_the_quota(tmp_path):
     assert "more than 50 files" in watch.exceeded
 
 
+HOLD_THEN_REPORT = "\nimport time\ntime.sleep(3)\nprint('ESCAPED: still holding it')"
+EMPTY_FILES = "for i in range(20_000):\n    open(f'{FOLDER}/f{i}', 'w').close()" + HOLD_THEN_REPORT
+DELETED_BUT_OPEN = """
+import os
+kept = []
+for i in range(3):
+    f = open(f"big-{i}", "wb")
+    for _ in range(25):
+        f.write(b"x" * (8 * 2**20))   # 200 MiB each, under the size limit of one file
+    f.flush()
+    os.unlink(f"big-{i}")
+    kept.append(f)
+""" + HOLD_THEN_REPORT
+IN_MEMORY_FILES = """
+import os
+kept = []
+for i in range(3):
+    fd = os.memfd_create(f"held-{i}")
+    for _ in range(25):
+        os.write(fd, b"x" * (8 * 2**20))
+    kept.append(fd)
+""" + HOLD_THEN_REPORT
+SHARED_MEMORY = """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+for i in range(6):   # 256 MiB at a time: attached, filled, detached (it stays, out of the address space)
+    segment = libc.shmget(0, ctypes.c_size_t(256 * 2**20), 0o1000 | 0o600)
+    address = libc.shmat(segment, None, 0)
+    ctypes.memset(address, 1, 256 * 2**20)
+    libc.shmdt(ctypes.c_void_p(address))
+""" + HOLD_THEN_REPORT
+
+
+@needs_bwrap
+@pytest.mark.parametrize("hold, stopped", [
+    (EMPTY_FILES.replace("{FOLDER}", "/tmp"), "more than 10,000 files"),
+    (EMPTY_FILES.replace("{FOLDER}", "/dev/shm"), "more than 10,000 files"),
+    (DELETED_BUT_OPEN, "more than 512 MiB"),
+    (IN_MEMORY_FILES, "more than 512 MiB"),
+    (SHARED_MEMORY, "more than 1,024 MiB of memory"),
+], ids=["inodes-in-tmp", "inodes-in-dev-shm", "deleted-but-open", "memfd", "sysv-shared-memory"])
+def test_every_place_a_kernel_can_keep_files_is_capped(tmp_path, hold, stopped):
+    """Issue 11: empty files in the sandbox's tmpfs (bytes were capped, not inodes), files deleted
+    but kept open (the watch counted what a listing shows), memory-backed files that outlive an
+    address space: each was held past its cap. Each now stops the kernel."""
+    result = _run(tmp_path, _notebook(hold, "print('after')"), memory_mb=1024, cell_timeout_s=20)
+    assert result.status == KERNEL_DIED, (result.status, result.details)
+    assert any(stopped in d for d in result.details), result.details
+    assert not any("ESCAPED" in o.get("text", "") for c in result.nb.cells for o in c.outputs)
+
+
 def test_filling_the_disk_stops_the_kernel(tmp_path):
     fill = ("import os\nchunk = b'x' * (64 * 2**20)\nfor i in range(32):\n    with open(f'fill-{i}', 'wb') as f:\n"
             "        f.write(chunk)\nprint('wrote 2 GiB')")
