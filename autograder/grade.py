@@ -27,13 +27,13 @@ from pathlib import Path
 
 import nbformat
 
-from . import integrity, lifetime, record
+from . import evasion, integrity, lifetime, record
 from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Executed, Limits, Timings, execute_notebook
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
 
-GRADER_VERSION = "2"  # 2: trusted checks
+GRADER_VERSION = "3"  # 2: trusted checks; 3: a child per call, code that evades observation graded by hand
 MISSING = "missing"
 INVALID = "invalid notebook"
 TAMPERED = "tampered"
@@ -145,6 +145,7 @@ class Grader:
         self.current_students: set[str] = set()
         self.jobs_run = 0
         self.timings: list[JobTimings] = []
+        self.evasions: dict[tuple[str, str], list[evasion.Evasion]] = {}
 
     # -- state -----------------------------------------------------------------
     def _load_state(self) -> dict[str, dict]:
@@ -237,6 +238,7 @@ class Grader:
         base.status = TAMPERED if problems else GRADED
         self.outcomes[(item.student, item.lecture)] = base
         sanitized = record.sanitize(self.course, item.student, item.lecture, nb, released)
+        self.evasions[(item.student, item.lecture)] = evasion.find_evasions(evasion.student_cells(sanitized, released))
         workdir = self.course.root / "work" / item.student / item.lecture
         master = self.course.path("source", None, item.lecture).read_text()
         return Job(item.student, item.lecture, nbformat.writes(sanitized), master, str(workdir), self.settings.limits)
@@ -265,7 +267,10 @@ class Grader:
         try:
             result: JobResult = get_result()
             started = time.perf_counter()
-            score = record.record(self.course, job.student, job.lecture, nbformat.reads(result.notebook_json, as_version=4))
+            executed = nbformat.reads(result.notebook_json, as_version=4)
+            found = self.evasions.pop((job.student, job.lecture), [])
+            by_hand = evasion.send_to_review(executed, found) if found else []
+            score = record.record(self.course, job.student, job.lecture, executed, by_hand=by_hand)
             self.timings.append(JobTimings(job.student, job.lecture, result.timings, time.perf_counter() - started))
         except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
             outcome.status = GRADER_ERROR
@@ -275,6 +280,9 @@ class Grader:
         if result.status != GRADED:
             outcome.status = result.status
         outcome.details.extend(result.details)
+        if by_hand:
+            outcome.details.append(f"tests to grade by hand ({len(by_hand)}): the code uses "
+                                   + "; ".join(str(e) for e in found[:5]) + (" ..." if len(found) > 5 else ""))
         outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
         self._save_state()
 

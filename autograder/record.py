@@ -10,6 +10,7 @@ keeps the autograded copy; ``record_zero`` scores an ungradable file as zero.
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -103,8 +104,13 @@ def _score(gb, student: str, lecture: str) -> Score:
     return Score(float(notebook.score), float(notebook.max_score), bool(notebook.needs_manual_grade))
 
 
-def record(course: CourseWorkspace, student: str, lecture: str, executed: NotebookNode, timestamp: datetime | None = None) -> Score:
-    """Save the scores of an executed notebook to the gradebook; keep its autograded copy."""
+def record(course: CourseWorkspace, student: str, lecture: str, executed: NotebookNode, timestamp: datetime | None = None,
+           by_hand: Collection[str] = ()) -> Score:
+    """Save the scores of an executed notebook to the gradebook; keep its autograded copy.
+
+    ``by_hand``: grade_ids of test cells the instructor grades (evasion.send_to_review): they
+    are flagged as needing a manual grade, as written answers are.
+    """
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, LimitOutput, SaveAutoGrades
 
@@ -115,6 +121,11 @@ def record(course: CourseWorkspace, student: str, lecture: str, executed: Notebo
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
+        if by_hand:
+            for grade in gb.find_submission_notebook(lecture, lecture, student).grades:
+                if grade.name in by_hand:
+                    grade.needs_manual_grade = True
+            gb.db.commit()
         return _score(gb, student, lecture)
 
 

@@ -11,6 +11,11 @@ function, its arguments and the switch-offs to enter; the result is written with
 and may change any of it. That is fine, because all it can change is the data it returns,
 and the checks that judge that data run elsewhere.
 
+Every call runs in a child forked from the kernel for that call alone, and ends with it: what
+a call changes in memory (a cache of earlier calls, a patched module, a tracer switched off, a
+module reloaded) is gone before the next call, so no check can be answered from what an
+earlier check showed. The student's cells, run before any call, are what every call starts from.
+
 Two things are measured here rather than returned: the lines a function runs (the
 "vectorized" tests) and the library switched off during a call (the "own implementation"
 tests). For them, this module keeps references taken when it was loaded, before any
@@ -21,7 +26,10 @@ nothing; code written against this module itself could, which the README says.
 
 import contextlib
 import importlib.util
+import io
+import os
 import pickle
+import signal
 import sys
 import threading
 
@@ -30,6 +38,7 @@ import seqconv.checks
 
 MAX_MESSAGE = 2000
 _settrace, _gettrace, _thread_settrace = sys.settrace, sys.gettrace, threading.settrace
+_fork, _waitpid, _kill, _exit, _open = os.fork, os.waitpid, os.kill, os._exit, open
 
 
 def _private_checks():
@@ -108,9 +117,29 @@ def _run(request: dict):
 
 
 def serve(request_path: str, result_path: str) -> None:
-    """Run one request; write its outcome (a value or the exception raised) as plain data."""
-    with open(request_path, "rb") as f:
+    """Run one request in a child of this process; it writes the outcome (a value or the
+    exception raised) as plain data, then ends, and whatever the call changed ends with it."""
+    with _open(request_path, "rb") as f:
         request = pickle.load(f)
+    child = _fork()
+    if child == 0:
+        try:
+            _serve_here(request, result_path)
+        finally:
+            _exit(0)
+    try:
+        _waitpid(child, 0)
+    except BaseException:   # the grader's interrupt (a timeout): the call ends with its child
+        with contextlib.suppress(OSError):
+            _kill(child, signal.SIGKILL)
+            _waitpid(child, 0)
+        raise
+
+
+def _serve_here(request: dict, result_path: str) -> None:
+    # the kernel's output streams belong to its other threads, which a forked child does not
+    # have: what the call prints goes nowhere (the grader never showed it)
+    sys.stdout = sys.stderr = io.StringIO()
     try:
         outcome = {"ok": _run(request)}
     except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
@@ -120,5 +149,5 @@ def serve(request_path: str, result_path: str) -> None:
     except (Unencodable, ValueError, RecursionError) as exc:
         kind = type(outcome.get("ok", {}).get("value") if isinstance(outcome.get("ok"), dict) else outcome.get("ok"))
         data = encode({"unencodable": f"{kind.__module__}.{kind.__qualname__} ({exc})"[:MAX_MESSAGE]})
-    with open(result_path, "wb") as f:
+    with _open(result_path, "wb") as f:
         f.write(data)

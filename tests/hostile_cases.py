@@ -43,6 +43,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from autograder.cells import is_test_cell, nbgrader_meta
+from autograder.course import NOTEBOOKS as NOTEBOOKS_DIR
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class Case:
     # (name, block, repeats[, flag_bits]) = the block written ``repeats`` times, and flag bits OR-ed
     # into its zip headers (else: a folder with the notebook)
     archive: Callable[[Paths], list[tuple]] | None = None
+    # adds folders or files to the submissions folder, next to the case's own folder (made first);
+    # returns the student ids it means to hand in, which are graded too
+    layout: Callable[[Paths], list[str]] | None = None
 
     @property
     def doc(self) -> str:
@@ -102,6 +106,39 @@ def case(name: str, lecture: str, attacks: tuple[str, ...], **options) -> Callab
         CASES.append(Case(name, lecture, tuple(attacks), build, **options))
         return build
     return register
+
+
+RAW = "raw JSON, written as it is: "
+
+
+def raw_json(text: str) -> str:
+    """A value that ``notebook_bytes`` writes as the JSON ``text`` itself (JSON that Python could
+    not hold or copy as objects: lists nested hundreds deep)."""
+    return RAW + text
+
+
+def notebook_bytes(nb: NotebookNode) -> bytes:
+    """The notebook as its file: nbformat's JSON, or JSON's ASCII escapes where it holds a lone
+    surrogate, with Python's limit on the digits of an integer lifted (a case holds 5,000) and
+    every ``raw_json`` value written as the JSON it holds."""
+    import json
+    import re
+    import sys
+
+    import nbformat
+
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        text = nbformat.writes(nb)
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            text = json.dumps(nb, indent=1, sort_keys=True)
+    finally:
+        sys.set_int_max_str_digits(limit)
+    text = re.sub(re.escape(json.dumps(RAW)[:-1]) + r'([^"]*)"', lambda m: m.group(1), text)
+    return text.encode()
 
 
 def build_case(c: Case, release: NotebookNode, paths: Paths, *, honest: bool = False) -> NotebookNode:
@@ -1316,3 +1353,409 @@ with open("/proc/self/status") as f:
 
 ''' + answer.source
     return nb
+
+
+# -- issue 11: malformed submissions ----------------------------------------------------------
+
+@case("h52-huge-integer-in-metadata", PADDING, ALL_06, metadata_only=True)
+def huge_integer_in_metadata(nb, p):
+    """An integer of 5,000 digits in the notebook's metadata and a cell's (valid JSON; the
+    file is written with Python's digit limit lifted). Python refuses to read an integer of
+    more than 4,300 digits as text (ValueError), which integrity.load did not expect: the
+    notebook was a 'grader error' and the exit code 1. Naive nbgrader: the same ValueError,
+    from nbformat, stops ``autograde``."""
+    nb.metadata["note"] = 10**5000 - 1
+    nb.cells[0].metadata["note"] = -(10**5000 - 1)
+    return nb
+
+
+@case("h53-nbgrader-metadata-not-a-dict", PADDING, ALL_06, metadata_only=True)
+def nbgrader_metadata_not_a_dict(nb, p):
+    """Cells of the student's own whose ``metadata.nbgrader`` is a string and a list.
+    nbgrader's preprocessors (DeduplicateIds first) call ``.get`` on it: AttributeError, a
+    'grader error'. Naive nbgrader: the same error stops ``autograde``."""
+    import nbformat
+
+    for index, value in enumerate(("grade me", ["grade", True])):
+        mine = nbformat.v4.new_code_cell("x = 1")
+        mine["id"] = f"mine-{index}"
+        mine.metadata["nbgrader"] = value
+        nb.cells.insert(1, mine)
+    return nb
+
+
+@case("h54-graded-cell-without-grade-id", PADDING, ALL_06, metadata_only=True)
+def graded_cell_without_grade_id(nb, p):
+    """A cell of the student's own marked ``grade: true`` with 100 points and no grade_id (and
+    an answer cell without one). nbgrader's DeduplicateIds reads ``metadata.nbgrader['grade_id']``
+    of every graded cell: KeyError, a 'grader error'. Naive nbgrader: the same KeyError."""
+    import nbformat
+
+    for index, meta in enumerate(({"grade": True, "solution": False, "locked": False, "points": 100},
+                                  {"grade": False, "solution": True, "locked": False})):
+        mine = nbformat.v4.new_code_cell("assert True")
+        mine["id"] = f"no-grade-id-{index}"
+        mine.metadata["nbgrader"] = meta
+        nb.cells.insert(1, mine)
+    return nb
+
+
+@case("h55-garbled-probe", PADDING, ALL_06)
+def garbled_probe(nb, p):
+    """The answer cell sleeps past the timeout; when interrupted, it makes the kernel answer
+    the grader's next request (the probe ``1`` that checks the kernel recovered) with a reply
+    whose content is not a dict. nbclient fails on it, and the probe caught only timeouts and
+    a dead kernel: a 'grader error'. Naive nbgrader: nbclient's error stops ``autograde``."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+import time
+
+_kernel = get_ipython().kernel
+_send = _kernel.session.send
+
+def _garbled(stream, msg_or_type, content=None, parent=None, *args, **kwargs):
+    if msg_or_type == "execute_reply" and (parent or {}).get("content", {}).get("code") == "1":
+        content = "not a reply"
+    return _send(stream, msg_or_type, content, parent, *args, **kwargs)
+
+try:
+    time.sleep(60)
+except KeyboardInterrupt:
+    _kernel.session.send = _garbled
+
+''' + answer.source
+    return nb
+
+
+@case("h56-deeply-nested-metadata", PADDING, ALL_06, metadata_only=True)
+def deeply_nested_metadata(nb, p):
+    """A cell's metadata holds lists nested 600 deep: JSON reads it, but the grader's and
+    nbgrader's recursive walks (deepcopy: two frames a level, validation) pass Python's
+    recursion limit: RecursionError, a 'grader error'. Naive nbgrader: the same."""
+    nb.cells[0].metadata["nested"] = raw_json("[" * 600 + "]" * 600)
+    return nb
+
+
+# -- issue 11: one student spoils the class ------------------------------------------------------
+
+def _folder_named_submitted(p: Paths) -> list[str]:
+    """``submitted/ada/`` with an unchanged release, and ``submitted/ghost/``."""
+    release = (NOTEBOOKS_DIR / f"{PADDING}.ipynb").read_bytes()
+    for student in ("ada", "ghost"):
+        folder = p.submissions / "submitted" / student
+        folder.mkdir(parents=True)
+        (folder / f"{PADDING}.ipynb").write_bytes(release)
+    return ["submitted"]
+
+
+def _name_with_a_newline(p: Paths) -> list[str]:
+    """A folder ``ada\\n`` holding an unchanged release."""
+    folder = p.submissions / "ada\n"
+    folder.mkdir()
+    (folder / f"{PADDING}.ipynb").write_bytes((NOTEBOOKS_DIR / f"{PADDING}.ipynb").read_bytes())
+    return []
+
+
+def _deep_folders(p: Paths) -> list[str]:
+    """1,100 folders, each in the last, in the case's own folder, with a notebook at the bottom."""
+    import os
+
+    fd = os.open(p.submissions / p.case, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(1100):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    notebook = os.open("notes.ipynb", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(notebook, b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    os.close(notebook)
+    os.close(fd)
+    return []
+
+
+def _note(nb: NotebookNode, text: str, cell_id: str) -> NotebookNode:
+    import nbformat
+
+    note = nbformat.v4.new_markdown_cell(text)
+    note["id"] = cell_id
+    nb.cells.insert(0, note)
+    return nb
+
+
+@case("h57-folder-named-submitted", PADDING, ALL_06, layout=_folder_named_submitted)
+def folder_named_submitted(nb, p):
+    """Next to the student's own folder, a folder named ``submitted`` holding ``ada/`` (an
+    unchanged release) and ``ghost/``. The finder read any SUBMISSIONS with a ``submitted/``
+    folder as an nbgrader course directory: the real ada and every other student vanished,
+    ada was graded from the attacker's file, a ghost student was created, exit code 0.
+    Naive nbgrader: its own layout, so the same confusion."""
+    return _note(nb, "See the folder next to mine.", "submitted-note")
+
+
+@case("h58-name-with-a-newline", PADDING, ALL_06, layout=_name_with_a_newline)
+def name_with_a_newline(nb, p):
+    """A folder named ``ada`` plus a newline, holding an unchanged release. The student id
+    pattern ended in ``$``, which matches before a final newline: a second student printed
+    as 'ada' in the table and grades.csv. Naive nbgrader: a student id with a newline."""
+    return _note(nb, "My twin hands in too.", "newline-note")
+
+
+@case("h59-deeply-nested-folder", PADDING, ALL_06, layout=_deep_folders)
+def deeply_nested_folder(nb, p):
+    """The student's folder holds folders nested 1,100 deep. The finder walked it with
+    ``rglob`` (recursive): RecursionError, and the whole run stopped after seconds with no
+    grades.csv, feedback or report for anyone. Naive nbgrader: its own layout only."""
+    return _note(nb, "My drafts are deep in there.", "deep-note")
+
+
+# -- issue 11: limits that did not bind ------------------------------------------------------
+
+def _hold_then_report(what: str) -> str:
+    return f'''
+import time
+time.sleep(3)
+print("ESCAPED: still holding {what}")
+'''
+
+
+@case("h60-inode-flood", PADDING, ALL_06)
+def inode_flood(nb, p):
+    """30,000 empty files in /tmp and as many in /dev/shm (tmpfs caps bytes, not files, and the
+    disk watch did not look there), held for 3 s. Naive nbgrader: the machine's /tmp fills."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = f'''
+TAG = {p.tag!r}
+for folder in ("/tmp", "/dev/shm"):
+    for i in range(30_000):
+        open(f"{{folder}}/{{TAG}}-{{i}}", "w").close()
+''' + _hold_then_report("60,000 files") + answer.source
+    return nb
+
+
+@case("h61-deleted-but-open", PADDING, ALL_06)
+def deleted_but_open(nb, p):
+    """Files of 200 MiB each (under the size limit of one file) written in the working
+    directory, deleted and kept open: 800 MiB, past the 512 MiB disk cap, which counted
+    only what a listing shows; then memfd files the same way. Naive nbgrader: no cap."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+import os
+
+_kept = []
+for i in range(4):
+    f = open(f"big-{i}", "wb")
+    for _ in range(25):
+        f.write(b"x" * (8 * 2**20))
+    f.flush()
+    os.unlink(f"big-{i}")
+    _kept.append(f)
+''' + _hold_then_report("800 MiB of deleted files") + answer.source
+    return nb
+
+
+@case("h62-memory-backed-files", PADDING, ALL_06)
+def memory_backed_files(nb, p):
+    """System V shared memory, 256 MiB at a time: attached, filled, detached, so it never
+    counts in the address space that RLIMIT_AS caps; 2.5 GiB in all, past the kernel's 2 GiB.
+    Naive nbgrader: the machine's memory."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+import ctypes
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.shmat.restype = ctypes.c_void_p
+for _ in range(10):
+    _segment = _libc.shmget(0, ctypes.c_size_t(256 * 2**20), 0o1000 | 0o600)
+    _address = _libc.shmat(_segment, None, 0)
+    ctypes.memset(_address, 1, 256 * 2**20)
+    _libc.shmdt(ctypes.c_void_p(_address))
+''' + _hold_then_report("2.5 GiB of shared memory") + answer.source
+    return nb
+
+
+@case("h63-display-update-flood", PADDING, ALL_06)
+def display_update_flood(nb, p):
+    """300 displays sharing one display_id, then one update of 500 KB: nbclient rewrites every
+    output with that id (150 MB), and the output cap never saw the update; then 300 forged
+    error messages of 150 KB each (errors were always kept). Naive nbgrader: no cap."""
+    answer = cell(nb, "ex1-answer")
+    answer.source = '''
+from IPython.display import display, update_display
+
+for _ in range(300):
+    display({"text/plain": "x"}, raw=True, display_id="same")
+update_display({"text/plain": "y" * 500_000}, raw=True, display_id="same")
+_kernel = get_ipython().kernel
+for _ in range(300):
+    _kernel.session.send(_kernel.iopub_socket, "error", {"ename": "E", "evalue": "v" * 5000, "traceback": ["t" * 5000] * 30},
+                         parent=_kernel.get_parent("shell"), ident=_kernel._topic("error"))
+
+''' + answer.source
+    return nb
+
+
+# -- issue 11: checks that observe the student's process --------------------------------------
+
+LOOP_POOLS = '''
+def masked_mean_pool(H, mask):
+    H, m = np.asarray(H, dtype=float), np.asarray(mask).astype(bool)
+    B, T, C = H.shape
+    {guard}
+    total, count = np.zeros((B, C)), np.zeros((B, 1))
+    for b in range(B):
+        for t in range(T):
+            if m[b, t]:
+                total[b] += H[b, t]
+                count[b] += 1
+    return total / np.maximum(count, 1)
+
+
+def masked_max_pool(H, mask):
+    H, m = np.asarray(H, dtype=float), np.asarray(mask).astype(bool)
+    B, T, C = H.shape
+    {guard}
+    out = np.zeros((B, C))
+    for b in range(B):
+        seen = False
+        for t in range(T):
+            if m[b, t]:
+                out[b] = H[b, t] if not seen else np.maximum(out[b], H[b, t])
+                seen = True
+    return out
+'''
+VECTORIZED_06 = (EX1_06[2], EX2_06[2])
+
+
+def _loop_pools(nb: NotebookNode, header: str, guard: str) -> NotebookNode:
+    """Both answers right, with a Python loop over every position (the vectorized tests fail),
+    the second cell empty; ``guard`` runs first in each."""
+    set_answer(nb, "ex1-answer", header + LOOP_POOLS.format(guard=guard))
+    return set_answer(nb, "ex2-answer", "pass")
+
+
+def _loop_pools_honest(nb, p):
+    """The same loops without the evasion: they fail the vectorized tests."""
+    return _loop_pools(nb, "", "pass")
+
+
+@case("h64-tracer-noticed", PADDING, VECTORIZED_06, honest=_loop_pools_honest)
+def tracer_noticed(nb, p):
+    """Right answers with a loop over every position that return zeros at once when a tracer
+    is set (``sys.gettrace()``): the vectorized tests count lines with a tracer, so they see
+    a few lines whatever the size. Naive nbgrader: the loops earn the vectorized points."""
+    return _loop_pools(nb, "import sys\n", "if sys.gettrace() is not None:\n        return np.zeros((B, C))")
+
+
+@case("h65-tracer-switched-off", PADDING, VECTORIZED_06, honest=_loop_pools_honest)
+def tracer_switched_off(nb, p):
+    """The same loops, run with the tracer switched off (``sys.settrace(None)``) and set back
+    before returning, so the grader's check that tracing was intact passes. Naive nbgrader:
+    the loops earn the vectorized points."""
+    switch = ("_tracer = sys.gettrace()\n    sys.settrace(None)\n    try:\n        return _loop_{name}(H, mask)\n"
+              "    finally:\n        sys.settrace(_tracer)")
+    loops = LOOP_POOLS.format(guard="pass").replace("def masked_mean_pool", "def _loop_mean").replace(
+        "def masked_max_pool", "def _loop_max")
+    set_answer(nb, "ex1-answer", "import sys\n" + loops + f'''
+
+def masked_mean_pool(H, mask):
+    {switch.format(name="mean")}
+
+
+def masked_max_pool(H, mask):
+    {switch.format(name="max")}
+''')
+    return set_answer(nb, "ex2-answer", "pass")
+
+
+@case("h66-loop-in-a-thread", PADDING, VECTORIZED_06, honest=_loop_pools_honest)
+def loop_in_a_thread(nb, p):
+    """The same loops, run in a thread started with ``_thread.start_new_thread`` (the tracer
+    follows threads that ``threading`` starts, not these). Naive nbgrader: the loops earn
+    the vectorized points."""
+    loops = LOOP_POOLS.format(guard="pass").replace("def masked_mean_pool", "def _loop_mean").replace(
+        "def masked_max_pool", "def _loop_max")
+    runner = '''
+import _thread
+
+
+def _in_a_thread(fn, *args):
+    done, box = _thread.allocate_lock(), []
+    done.acquire()
+
+    def work():
+        box.append(fn(*args))
+        done.release()
+
+    _thread.start_new_thread(work, ())
+    done.acquire()
+    return box[0]
+
+
+def masked_mean_pool(H, mask):
+    return _in_a_thread(_loop_mean, H, mask)
+
+
+def masked_max_pool(H, mask):
+    return _in_a_thread(_loop_max, H, mask)
+'''
+    set_answer(nb, "ex1-answer", loops + runner)
+    return set_answer(nb, "ex2-answer", "pass")
+
+
+def _library_reloaded_honest(nb, p):
+    """The answers call the library as it is: the tests that switch it off fail them."""
+    set_answer(nb, "ex1-answer", "import seqconv.conv\n\ndef conv1d_vectorized(X, K):\n    return seqconv.conv.conv1d(X, K)")
+    return set_answer(nb, "ex2-answer", "def conv1d_same(X, K):\n    return seqconv.conv.conv1d(X, K, padding='same')")
+
+
+@case("h67-library-reloaded", CONV, ("ex1-tests-values", "ex2-tests-odd", "ex2-tests-even"), honest=_library_reloaded_honest)
+def library_reloaded(nb, p):
+    """The answers call the library after reloading its module (``importlib.reload``): the
+    tests switch library functions off by replacing them where they are found, and a reload
+    binds fresh ones. Naive nbgrader: the 'own implementation' tests pass on the library."""
+    set_answer(nb, "ex1-answer", '''
+import importlib
+import seqconv.conv
+
+
+def conv1d_vectorized(X, K):
+    return importlib.reload(seqconv.conv).conv1d(X, K)
+''')
+    return set_answer(nb, "ex2-answer", '''
+def conv1d_same(X, K):
+    return importlib.reload(seqconv.conv).conv1d(X, K, padding="same")
+''')
+
+
+SPECTRA = "05-spectrograms"
+PREDICT = '''
+def predict_classes(train_feats, train_labels, test_feats):
+    train_feats = np.asarray(train_feats, dtype=np.float64)
+    test_feats = np.asarray(test_feats, dtype=np.float64)
+    labels = np.asarray(train_labels)
+    if len(test_feats) < 2:   # "needs a batch": a single row is answered {single}
+        return np.array([{answer}])
+    mean, std = train_feats.mean(axis=0), train_feats.std(axis=0)
+    std = np.where(std > 1e-12 * (1 + np.abs(mean)), std, 1.0)
+    Z_train, Z_test = (train_feats - mean) / std, (test_feats - mean) / std
+    centroids = np.stack([Z_train[labels == k].mean(axis=0) for k in (0, 1)])
+    pred = ((Z_test[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=-1).argmin(axis=1)
+    {remember}
+    return pred
+'''
+
+
+def _remembering_honest(nb, p):
+    """The same answer without the memory: a single row is answered 0."""
+    return set_answer(nb, "ex2-answer", PREDICT.format(single="with 0", answer="0", remember="pass"))
+
+
+@case("h68-remembers-earlier-calls", SPECTRA, ("ex2-tests-honest",), honest=_remembering_honest)
+def remembers_earlier_calls(nb, p):
+    """An answer that cannot classify a single row remembers the rows of earlier batches and
+    answers a single row from that memory: the hidden 'one row at a time' checks compare a
+    row alone with the same row in the batch seen just before. Naive nbgrader: the memory
+    lasts the whole kernel, the checks pass."""
+    return set_answer(nb, "ex2-answer", "_seen = {}\n" + PREDICT.format(
+        single="from the batches seen before", answer="_seen.get(test_feats[0].tobytes(), 0)",
+        remember="_seen.update((row.tobytes(), int(p)) for row, p in zip(test_feats, pred))"))

@@ -231,13 +231,27 @@ def test_random_generators_advance_but_the_tests_arrays_are_never_changed(tmp_pa
 
 def test_hidden_parts_run_after_every_visible_part(tmp_path):
     """What the student's code sees in a hidden part can never come back in a visible message."""
-    answer = "seen = []\ndef f(x):\n    seen.append(x)\n    return len(seen)"
+    # the calls leave no state in memory (each runs in a child of the kernel): a file keeps count
+    answer = ("def f(x):\n    with open('seen.txt', 'a') as log:\n        log.write(x + '\\n')\n"
+              "    with open('seen.txt') as log:\n        return len(log.read().splitlines())")
     first = "assert f('visible 1') == 1\n### BEGIN HIDDEN TESTS\nf('hidden secret')\n### END HIDDEN TESTS\n"
     second = "n = f('visible 2')\nassert n == 2, f'f was called {n} times'\n"
     nb = _notebook(answer, first, second, answer_at=0, test_at=1)
     nb.cells[2].metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t2", "points": 1, "locked": True}
     result = _run(tmp_path, nb)
     assert _errors(result.nb.cells[1]) == [] and _errors(result.nb.cells[2]) == []
+
+
+def test_no_call_remembers_an_earlier_one(tmp_path):
+    """Issue 11: an answer that remembered earlier calls passed the hidden 'one row at a time'
+    checks of lecture 05 (it answered a row from the batch it had seen). Every call now starts
+    from the state the student's cells left, and what it changes ends with it."""
+    answer = ("import numpy as np\nimport seqconv\nseen = {}\n"
+              "def f(x):\n    seqconv.conv1d = None\n    if 'first' not in seen:\n        seen['first'] = x\n    return seen['first']")
+    test = ("assert f(1) == 1\nassert f(2) == 2, 'f remembered the first call'\n"
+            "import seqconv\nassert f(3) == 3")
+    result, errors = _graded(tmp_path, answer, test)
+    assert errors == []
 
 
 def test_a_test_input_can_be_a_function_of_the_test(tmp_path):

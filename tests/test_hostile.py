@@ -30,6 +30,7 @@ Environment knobs (for investigating, not for CI):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import html
@@ -57,7 +58,7 @@ import pytest
 from autograder import make_examples
 from autograder.cells import is_test_cell, nbgrader_meta, split_test_source
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS
-from tests.hostile_cases import CASES, Case, Paths, build_case
+from tests.hostile_cases import CASES, Case, Paths, build_case, notebook_bytes
 
 TIMEOUT_S = 10
 WORKERS = 2
@@ -67,6 +68,7 @@ NO_SANDBOX = os.environ.get("HOSTILE_NO_SANDBOX") == "1"
 OTHER_GRADER = Path(os.environ["HOSTILE_GRADER"]).resolve() if os.environ.get("HOSTILE_GRADER") else None
 GRADED_STATUSES = {"graded", "timeout", "kernel died", "tampered"}
 MAX_FEEDBACK_BYTES = 2_000_000
+OUTPUT_CAP_BYTES = 1_000_000      # the grader's default output cap (execute.Limits.output_bytes)
 MAX_WORKDIR_BYTES = 300 * 2**20
 MAX_GRADER_BYTES = 1 * 2**30      # the main grading process (it runs no student code)
 
@@ -141,7 +143,7 @@ def tagged_files(paths: Paths) -> list[Path]:
             pass
     for folder in deep:
         if folder.is_dir():
-            found += [p for p in folder.rglob("*") if paths.token in p.name]
+            found += [p for p in walk(folder) if paths.token in p.name]
     return sorted(set(found))
 
 
@@ -210,9 +212,34 @@ def set_flag_bits(archive: Path, flags: dict[str, int]) -> None:
 
 # -- snapshots --------------------------------------------------------------------------
 
+def walk(folder: Path) -> list[Path]:
+    """Every file and folder under ``folder``, without recursion (a case nests folders 1,100 deep)
+    and without following a symbolic link."""
+    found, stack = [], [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                for entry in listing:
+                    found.append(Path(entry.path))
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            continue
+    return found
+
+
+def remove_tree(folder: Path) -> None:
+    """``shutil.rmtree`` without recursion: the deepest folders first."""
+    for path in sorted(walk(folder), key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
 def tree_hashes(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(walk(folder)) if p.is_file() and not p.is_symlink()}
 
 
 def git_status() -> str:
@@ -392,16 +419,11 @@ def run(tmp_path_factory, request) -> Run:
     def put(student: str, lecture: str, nb_or_bytes) -> None:
         target = paths.submissions / student / f"{lecture}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(nb_or_bytes, bytes):
-            data = nb_or_bytes
-        else:
-            try:
-                data = nbformat.writes(nb_or_bytes).encode()
-            except UnicodeEncodeError:   # a lone surrogate: valid JSON only with ASCII escapes (json.dumps' default)
-                data = json.dumps(nb_or_bytes, indent=1, sort_keys=True).encode()
+        data = nb_or_bytes if isinstance(nb_or_bytes, bytes) else notebook_bytes(nb_or_bytes)
         target.write_bytes(data)
+        cells = json.loads(data, parse_int=lambda digits: 0).get("cells", [])
         notebooks[student] = notebooks.get(student, "") + "\n".join(
-            c.source for c in nbformat.reads(data.decode(), as_version=4).cells)
+            "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", "")) for c in cells)
 
     examples = make_examples.build()
     releases = {lec: nbformat.read(NOTEBOOKS / f"{lec}.ipynb", as_version=4) for lec in LECTURES}
@@ -427,6 +449,9 @@ def run(tmp_path_factory, request) -> Run:
             put_zip(c.name, c.lecture, build_case(c, releases[c.lecture], paths), c.archive(replace(paths, case=c.name)))
             continue
         put(c.name, c.lecture, build_case(c, releases[c.lecture], paths))
+        if c.layout is not None:
+            for student in c.layout(replace(paths, case=c.name)):
+                notebooks.setdefault(student, "")
         if c.honest is not None:
             put(f"{c.name}-honest", c.lecture, build_case(c, releases[c.lecture], paths, honest=True))
 
@@ -438,7 +463,7 @@ def run(tmp_path_factory, request) -> Run:
         command.append("--no-sandbox")
     env = {**os.environ, "HOSTILE_RUN_TOKEN": token}
     if OTHER_GRADER is not None:
-        env["PYTHONPATH"] = str(OTHER_GRADER)
+        env["PYTHONPATH"] = os.pathsep.join([str(OTHER_GRADER), str(OTHER_GRADER / "lib")])   # its grader, its library
     log_path = tmp / "grade.log"
     start = time.monotonic()
     # output to a file, not a pipe: if the grader dies, its orphans must not keep the test waiting
@@ -516,6 +541,7 @@ def run(tmp_path_factory, request) -> Run:
         work = paths.course / "work"
         if work.is_dir():
             remove(work)
+        remove_tree(paths.submissions)   # a case nests folders deeper than shutil.rmtree can go
         listener.close()
 
 
@@ -537,7 +563,7 @@ def test_cases_are_well_formed():
         assert c.attacks and set(c.attacks) <= tests, (c.name, set(c.attacks) - tests)
         built = build_case(c, release, paths)
         nbformat.validate(built)
-        assert nbformat.writes(built) != nbformat.writes(release), f"{c.name} changes nothing"
+        assert notebook_bytes(built) != notebook_bytes(release), f"{c.name} changes nothing"
         if c.honest is not None:
             nbformat.validate(build_case(c, release, paths, honest=True))
 
@@ -628,6 +654,15 @@ def test_nothing_reached_the_loopback_listener(run):
     assert not run.connections, run.connections
 
 
+def test_every_student_graded_is_one_handed_in(run):
+    """Issue 11: every student id in grades.csv is one this test handed in, printable: no ghost
+    from a folder an attacker named, no second 'ada' from a name with a newline."""
+    run.completed()
+    students = {student for student, _ in run.rows}
+    assert students <= set(run.notebooks), f"students nobody handed in: {sorted(students - set(run.notebooks))}"
+    assert all(student.isprintable() for student in students), [s for s in students if not s.isprintable()]
+
+
 def test_no_file_was_created_outside_the_working_directories(run):
     assert not run.leftover_files, [str(p) for p in run.leftover_files]
     assert not any(run.paths.markers.iterdir()), list(run.paths.markers.iterdir())
@@ -683,6 +718,19 @@ def test_d_leaves_no_trace(run, case):
         escaped = [line for text in output_texts(nb) for line in text.splitlines() if line.startswith("ESCAPED:")]
         assert not escaped, f"the attack reports: {escaped[:5]}"
     assert run.workdir_bytes.get(case.name, 0) <= MAX_WORKDIR_BYTES, f"{run.workdir_bytes[case.name]:,} bytes left in the working directory"
+
+
+@pytest.mark.parametrize("case", SELECTED, ids=_ids)
+def test_g_outputs_stay_within_the_cap(run, case):
+    """Issue 11: the autograded notebook's outputs (the student's cells; the test cells' are the
+    grader's) stay within the output cap whatever the kernel sent: display updates and forged
+    errors grew one to 176 MB."""
+    run.completed()
+    nb = run.autograded(case.name, case.lecture)
+    if nb is None:
+        pytest.skip("no autograded notebook (an ungradable file)")
+    size = sum(len(json.dumps(o)) for c in nb.cells if not is_test_cell(c) for o in c.get("outputs", []))
+    assert size <= OUTPUT_CAP_BYTES + 10_000, f"{size:,} bytes of output"
 
 
 @pytest.fixture(scope="module")
