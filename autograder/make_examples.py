@@ -11,7 +11,8 @@ Students (folders of notebooks, and one .zip as learning platforms export them):
 - ``cleo``: the unchanged release;
 - ``dan`` (``dan.zip``): broken in every way the grader must survive, one per lecture: invalid JSON, an
   nbformat 3 file, a renamed file with an edited, a deleted and a duplicated test cell, a kernel that kills
-  itself (``os._exit``), an exception at import, an infinite loop, and ``sys.exit()``.
+  itself (``os._exit``), an exception at import, an infinite loop, and ``raise SystemExit`` (what
+  ``sys.exit()`` does; importing ``sys`` in an answer would send its tests to manual grading, evasion.py).
 """
 
 from __future__ import annotations
@@ -123,9 +124,9 @@ def _dan(lectures, releases, masters) -> dict[str, bytes]:
     tampered.cells.insert(position + 1, duplicate)
     files[f"{l3} (1).ipynb"] = _text(tampered)  # renamed and tampered
     files[f"{l4}.ipynb"] = with_first_answer(l4, "import os\nos._exit(1)")
-    files[f"{l5}.ipynb"] = with_first_answer(l5, "import no_such_module_for_grading")
+    files[f"{l5}.ipynb"] = with_first_answer(l5, "from numpy import no_such_function_for_grading")
     files[f"{l6}.ipynb"] = with_first_answer(l6, "while True:\n    pass")
-    files[f"{l7}.ipynb"] = with_first_answer(l7, "import sys\nsys.exit('giving up')")
+    files[f"{l7}.ipynb"] = with_first_answer(l7, "raise SystemExit('giving up')")
     return files
 
 
