@@ -25,6 +25,7 @@ nothing; code written against this module itself could, which the README says.
 """
 
 import contextlib
+import copy
 import importlib.util
 import io
 import os
@@ -32,6 +33,7 @@ import pickle
 import signal
 import sys
 import threading
+import warnings
 
 import numpy as np
 import seqconv.checks
@@ -94,6 +96,55 @@ def _after(values) -> list:
     return [[key, value.bit_generator.state] for key, value in values if isinstance(value, np.random.Generator)]
 
 
+def _copies(values) -> list:
+    """A copy of each argument the call could change in place (arrays, lists, dicts), by position or name."""
+    kept = []
+    for key, value in values:
+        if isinstance(value, np.ndarray):
+            kept.append((key, value, value.copy()))
+        elif type(value) in (list, dict):
+            with contextlib.suppress(Exception):
+                kept.append((key, value, copy.deepcopy(value)))
+    return kept
+
+
+def _changed(kept) -> list:
+    """[[position or name, value now]] for each argument the call changed in place (compared as
+    the plain data the grader would send; an argument that is no longer plain data is left out)."""
+    changed = []
+    for key, value, before in kept:
+        try:
+            if isinstance(value, np.ndarray) and value.shape == before.shape and np.array_equal(
+                    value, before, equal_nan=value.dtype.kind in "fc"):
+                continue
+            if encode(value) != encode(before):
+                changed.append([key, value])
+        except (Unencodable, ValueError, TypeError, RecursionError):
+            continue
+    return changed
+
+
+def _call(fn, args, kwargs, request: dict) -> dict:
+    """``fn(*args, **kwargs)`` as the tests see it at home: the trusted process's warning filters in
+    force (a warning the tests turn into an error raises here, inside the call; read-only arrays
+    arrive read-only, pickle keeps the flag). Returns the value and what else the tests can
+    observe: the warnings shown, the arguments changed in place, the generators' states."""
+    arguments = [*enumerate(args), *kwargs.items()]
+    kept = _copies(arguments)
+    shown = []
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        shown.append([category.__module__, category.__qualname__, str(message)[:MAX_MESSAGE], str(filename)[:200], int(lineno)])
+
+    with warnings.catch_warnings():
+        if "warnings" in request:
+            warnings.filters[:] = list(request["warnings"])
+            warnings._filters_mutated()
+        warnings.showwarning = show
+        value = fn(*args, **kwargs)
+    return {"value": value, "after": _after(arguments), "changed": _changed(kept), "warnings": shown}
+
+
 def _lookup(namespace: dict, name: str):
     if name not in namespace:
         raise NameError(f"name {name!r} is not defined")
@@ -110,10 +161,7 @@ def _run(request: dict):
             stack.enter_context(_checks.enter_remote(spec, namespace))
         if op == "count_lines":
             return _count_lines(request["fn"], request["args"])
-        args, kwargs = request["args"], request["kwargs"]
-        arguments = [*enumerate(args), *kwargs.items()]
-        value = _lookup(namespace, request["name"])(*args, **kwargs)
-        return {"value": value, "after": _after(arguments)}
+        return _call(_lookup(namespace, request["name"]), request["args"], request["kwargs"], request)
 
 
 def serve(request_path: str, result_path: str) -> None:
@@ -143,7 +191,7 @@ def _serve_here(request: dict, result_path: str) -> None:
     try:
         outcome = {"ok": _run(request)}
     except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
-        outcome = {"raised": [type(exc).__name__, str(exc)[:MAX_MESSAGE]]}
+        outcome = {"raised": [type(exc).__name__, str(exc)[:MAX_MESSAGE], type(exc).__module__]}
     try:
         data = encode(outcome)
     except (Unencodable, ValueError, RecursionError) as exc:

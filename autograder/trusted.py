@@ -9,7 +9,9 @@ grader, which runs the student's function in their kernel and sends back what it
 returned, as plain data (wire.py) or as the exception it raised. So the checks, the
 expected values and NumPy itself are this process's own: a student's patched ``numpy``,
 ``builtins``, traceback hook or check helper, or a returned object with a lying
-``__eq__``, never meets them. No student code runs here.
+``__eq__``, never meets them. No student code runs here. What else the call did, as a test
+in one process would see it, comes back as data too and is done here: arguments changed in
+place, warnings shown (the test's filters were in force in the call), generators advanced.
 
 The answer is one JSON message per test cell, its verdict: the visible part's error and
 output (shown to the student), and only whether the hidden part failed, never why. Hidden
@@ -94,18 +96,31 @@ class Link:
         (kind, body), = outcome.items()
         if kind == "ok":
             return body
-        if kind == "raised" and isinstance(body, list) and len(body) == 2:
-            raise _student_exception(str(body[0]), str(body[1]))
+        if kind == "raised" and isinstance(body, list) and len(body) in (2, 3):
+            raise _student_exception(str(body[0]), str(body[1]), str(body[2]) if len(body) == 3 else "builtins")
         if kind == "unencodable":
             raise TypeError(f"the value returned is not plain data (numbers, strings, lists, tuples, dicts, "
                             f"NumPy arrays): {body}")
         raise StudentCodeStopped("the kernel's answer is not in the expected form")
 
 
-def _student_exception(name: str, message: str) -> BaseException:
-    """The exception the student's code raised, rebuilt as Python's own class when it is one."""
-    cls = getattr(builtins, name, None)
-    if isinstance(cls, type) and issubclass(cls, Exception):
+def _known_class(module: str, name: str, base: type) -> type | None:
+    """The class ``module.name`` when it is Python's own or NumPy's (a module this process has
+    already imported: nothing is imported on the student's word) and a subclass of ``base``."""
+    if module == "builtins":
+        found = getattr(builtins, name, None)
+    elif module.split(".")[0] == "numpy" and module in sys.modules:
+        found = getattr(sys.modules[module], name, None)
+    else:
+        found = None
+    return found if isinstance(found, type) and issubclass(found, base) else None
+
+
+def _student_exception(name: str, message: str, module: str = "builtins") -> BaseException:
+    """The exception the student's code raised, rebuilt as its class when it is Python's or NumPy's
+    own (``except ValueError``, ``pytest.raises(np.linalg.LinAlgError)`` behave as at home)."""
+    cls = _known_class(module, name, Exception)
+    if cls is not None:
         try:
             return cls(message)
         except TypeError:
@@ -124,10 +139,13 @@ class StudentFunction:
         from seqconv import checks
 
         outcome = self._link.ask({"op": "call", "name": self.__name__, "args": args, "kwargs": kwargs,
-                                  "contexts": list(checks._remote_contexts)}, f"{self.__name__}()")
-        if not isinstance(outcome, dict) or set(outcome) != {"value", "after"}:
+                                  "contexts": list(checks._remote_contexts), "warnings": list(warnings.filters)},
+                                 f"{self.__name__}()")
+        if not isinstance(outcome, dict) or set(outcome) != {"value", "after", "changed", "warnings"}:
             raise StudentCodeStopped("the kernel's answer is not in the expected form")
         _write_back(args, kwargs, outcome["after"])
+        _apply_changes(args, kwargs, outcome["changed"])
+        _warn_again(outcome["warnings"])
         return outcome["value"]
 
     def __reduce__(self):
@@ -138,11 +156,7 @@ class StudentFunction:
 
 
 def _write_back(args: tuple, kwargs: dict, after: object) -> None:
-    """Random generators the student's function drew from advance here too (tests check the draws).
-
-    Nothing else is written back: a student's function must not change the trusted
-    process's objects (an array it zeroed in place would change the expected values).
-    """
+    """Random generators the student's function drew from advance here too (tests check the draws)."""
     import numpy as np
 
     if not isinstance(after, list):
@@ -151,11 +165,52 @@ def _write_back(args: tuple, kwargs: dict, after: object) -> None:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict)):
             continue
         key, state = item
-        target = (args[key] if type(key) is int and 0 <= key < len(args) else
-                  kwargs.get(key) if type(key) is str else None)
+        target = _argument(args, kwargs, key)
         if isinstance(target, np.random.Generator) and state.get("bit_generator") == target.bit_generator.state["bit_generator"]:
             with contextlib.suppress(Exception):
                 target.bit_generator.state = state
+
+
+def _argument(args: tuple, kwargs: dict, key: object) -> object:
+    return args[key] if type(key) is int and 0 <= key < len(args) else kwargs.get(key) if type(key) is str else None
+
+
+def _apply_changes(args: tuple, kwargs: dict, changed: object) -> None:
+    """What the student's function changed in its arguments, done to this process's arguments too,
+    as it would be in one process ("do not modify X" is then checked on what really happened).
+    Only in place and within each argument's own type and shape: an array gets new values (cast
+    to its dtype), a list or dict new items."""
+    import numpy as np
+
+    if not isinstance(changed, list):
+        return
+    for item in changed:
+        if not (isinstance(item, list) and len(item) == 2):
+            continue
+        target, value = _argument(args, kwargs, item[0]), item[1]
+        with contextlib.suppress(Exception):
+            if isinstance(target, np.ndarray) and isinstance(value, np.ndarray) and value.shape == target.shape:
+                if target.flags.writeable:
+                    target[...] = value.astype(target.dtype)
+            elif type(target) is list and isinstance(value, list):
+                target[:] = value
+            elif type(target) is dict and isinstance(value, dict):
+                target.clear()
+                target.update(value)
+
+
+def _warn_again(shown: object) -> None:
+    """The warnings the student's function showed, issued here again: the tests' filters decide
+    (printed to the test's stderr, as in one process)."""
+    if not isinstance(shown, list):
+        return
+    for item in shown[:100]:
+        if not (isinstance(item, list) and len(item) == 5):
+            continue
+        module, name, message, filename, lineno = item
+        category = _known_class(str(module), str(name), Warning) or UserWarning
+        with contextlib.suppress(Exception):
+            warnings.warn_explicit(str(message), category, str(filename), int(lineno))
 
 
 def defined_names(source: str) -> tuple[list[str], list[str]]:

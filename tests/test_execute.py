@@ -220,13 +220,67 @@ def test_the_students_exception_reaches_the_test_as_its_own_class(tmp_path):
     assert errors == []
 
 
-def test_random_generators_advance_but_the_tests_arrays_are_never_changed(tmp_path):
+def test_random_generators_advance_and_arguments_change_as_in_one_process(tmp_path):
     test = ("import numpy as np\nrng = np.random.default_rng(0)\nx = np.zeros(3)\nf(x, rng)\n"
             "reference = np.random.default_rng(0)\nreference.random(2)\n"
             "assert rng.random() == reference.random(), 'rng advanced by 2 draws'\n"
-            "assert x.tolist() == [0.0, 0.0, 0.0], 'the test keeps its own x'")
+            "assert x.tolist() == [1.0, 1.0, 1.0], 'f added 1 to x in place'")
     result, errors = _graded(tmp_path, "def f(x, rng):\n    rng.random(2)\n    x += 1", test)
     assert errors == []
+
+
+# (answer, test): what a test observes besides the value returned (issue 12)
+OBSERVED = {
+    "changes its argument": ("def f(x):\n    x[0] = 99.0\n    return float(x.sum())",
+                             "import numpy as np\nx = np.arange(3.0)\nbefore = x.copy()\nf(x)\n"
+                             "assert np.array_equal(x, before), 'f must not modify x'"),
+    "leaves its argument alone": ("def f(x):\n    x = x.copy()\n    x[0] = 99.0\n    return float(x.sum())",
+                                  "import numpy as np\nx = np.arange(3.0)\nbefore = x.copy()\nf(x)\n"
+                                  "assert np.array_equal(x, before), 'f must not modify x'"),
+    "appends to a list": ("def f(xs):\n    xs.append(1)\n    return len(xs)",
+                          "xs = []\nf(xs)\nassert xs == [], 'f must not change its list'"),
+    "warns under an error filter": ("import numpy as np\ndef f(x):\n    return np.nan_to_num(np.mean(x[:0]))",
+                                    "import numpy as np, warnings\nwith warnings.catch_warnings():\n"
+                                    "    warnings.simplefilter('error')\n    f(np.ones(3))"),
+    "divides by zero under an error filter": ("import numpy as np\ndef f(x):\n    return np.nan_to_num(x / 0)",
+                                              "import numpy as np, warnings\nwith warnings.catch_warnings():\n"
+                                              "    warnings.simplefilter('error')\n    f(np.ones(3))"),
+    "warns": ("import warnings\ndef f():\n    warnings.warn('careful')\n    return 1", "assert f() == 1"),
+    "warns where the test ignores it": ("import warnings\ndef f():\n    warnings.warn('careful')\n    return 1",
+                                        "import warnings\nwith warnings.catch_warnings():\n"
+                                        "    warnings.simplefilter('ignore')\n    assert f() == 1"),
+    "raises NumPy's own exception": ("import numpy as np\ndef f():\n    raise np.linalg.LinAlgError('singular')",
+                                     "import numpy as np\ntry:\n    f()\nexcept np.linalg.LinAlgError:\n    pass\n"
+                                     "else:\n    raise AssertionError('should raise')"),
+    "writes to a read-only array": ("def f(x):\n    x[0] = 1.0\n    return x",
+                                    "import numpy as np\nx = np.zeros(3)\nx.flags.writeable = False\n"
+                                    "try:\n    f(x)\nexcept ValueError:\n    pass\nelse:\n    raise AssertionError('x is read-only')"),
+}
+
+
+def _verdict_in_one_process(tmp_path, answer: str, test: str) -> str | None:
+    """The test cell's verdict with everything in one plain kernel, as a student sees it at home."""
+    from nbclient import NotebookClient
+
+    from autograder.cells import failure
+
+    nb = _notebook(answer, test)
+    NotebookClient(nb, timeout=30, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    return failure(nb.cells[1])
+
+
+@pytest.mark.parametrize("answer, test", OBSERVED.values(), ids=OBSERVED.keys())
+def test_a_test_gives_the_verdict_it_gives_in_one_process(tmp_path, answer, test):
+    """Issue 12: under grading the test cell runs in the trusted process, on what the student's
+    kernel reports. Arguments changed in place, warnings (raised by the test's filters inside
+    the call, or shown), NumPy's exception classes and read-only arrays: the verdict is the
+    one the same cells give in one kernel."""
+    from autograder.cells import failure
+
+    home = _verdict_in_one_process(tmp_path / "home", answer, test) if (tmp_path / "home").mkdir() is None else None
+    result, _ = _graded(tmp_path / "graded" if (tmp_path / "graded").mkdir() is None else tmp_path, answer, test)
+    graded = failure(result.nb.cells[1])
+    assert (home is None) == (graded is None), f"in one process: {home}; graded: {graded}"
 
 
 def test_hidden_parts_run_after_every_visible_part(tmp_path):
