@@ -133,6 +133,20 @@ def _wait_idle(page) -> None:
     page.wait_for_selector(f"{IDLE_INDICATOR} >> visible=true", timeout=180_000)
 
 
+def _dismiss_dialogs(page) -> None:
+    """Close a dialog JupyterLab put up meanwhile (on a loaded machine: a kernel slow to answer),
+    saying what it said: it would hold every click on the notebook below it."""
+    dialogs = page.locator(".jp-Dialog")
+    while dialogs.count():
+        print(f"dismissed a JupyterLab dialog: {dialogs.first.inner_text()[:300]!r}")
+        buttons = dialogs.first.locator(".jp-Dialog-button.jp-mod-accept")
+        if buttons.count():
+            buttons.first.click()
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
+
+
 def _run_everything(page) -> None:
     """Run All stops at the first error (an unsolved exercise); go on below it until all ran."""
     _menu(page, "Run", "Run All Cells")
@@ -140,6 +154,7 @@ def _run_everything(page) -> None:
         _wait_idle(page)
         if page.evaluate(UNRUN) == 0:
             return
+        _dismiss_dialogs(page)
         first = page.locator(".jp-CodeCell", has=page.locator(".jp-InputPrompt", has_text="[ ]:")).first
         first.locator(".jp-InputPrompt").click()
         _menu(page, "Run", "Run Selected Cell and All Below")

@@ -13,6 +13,7 @@ import pytest
 from autograder import integrity
 from autograder.course import NOTEBOOKS, lecture_ids
 from autograder.submissions import find_submissions, fingerprint
+from tests.fs_tools import remove_tree
 
 LECTURES = lecture_ids()
 FIRST = LECTURES[0]
@@ -110,7 +111,10 @@ def test_a_deeply_nested_folder_is_a_note_not_a_crash(tmp_path, releases, prints
     os.write(written, _bytes(releases[FIRST]))
     os.close(written)
     os.close(fd)
-    found, _ = find_submissions(tmp_path, LECTURES, prints)
+    try:
+        found, _ = find_submissions(tmp_path, LECTURES, prints)
+    finally:
+        remove_tree(tmp_path / "deep")   # pytest's own clean-up of old tmp folders is recursive
     handed_in = {(f.student, f.lecture) for f in found if f.content}
     assert handed_in == {("alice", FIRST), ("deep", LECTURES[1])}
     notes = [n for f in found if f.student == "deep" for n in f.notes]

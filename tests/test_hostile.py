@@ -30,7 +30,6 @@ Environment knobs (for investigating, not for CI):
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import html
@@ -58,6 +57,7 @@ import pytest
 from autograder import make_examples
 from autograder.cells import is_test_cell, nbgrader_meta, split_test_source
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS
+from tests.fs_tools import remove_tree, walk
 from tests.hostile_cases import CASES, Case, Paths, build_case, notebook_bytes
 
 TIMEOUT_S = 10
@@ -211,31 +211,6 @@ def set_flag_bits(archive: Path, flags: dict[str, int]) -> None:
 
 
 # -- snapshots --------------------------------------------------------------------------
-
-def walk(folder: Path) -> list[Path]:
-    """Every file and folder under ``folder``, without recursion (a case nests folders 1,100 deep)
-    and without following a symbolic link."""
-    found, stack = [], [str(folder)]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as listing:
-                for entry in listing:
-                    found.append(Path(entry.path))
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-        except OSError:
-            continue
-    return found
-
-
-def remove_tree(folder: Path) -> None:
-    """``shutil.rmtree`` without recursion: the deepest folders first."""
-    for path in sorted(walk(folder), key=lambda p: len(p.parts), reverse=True):
-        with contextlib.suppress(OSError):
-            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
-    with contextlib.suppress(OSError):
-        folder.rmdir()
-
 
 def tree_hashes(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
