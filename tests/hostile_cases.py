@@ -1633,6 +1633,12 @@ def _loop_pools(nb: NotebookNode, header: str, guard: str) -> NotebookNode:
     return set_answer(nb, "ex2-answer", "pass")
 
 
+def _private_loops() -> str:
+    """The same loops as ``_loop_mean`` and ``_loop_max``, for answers that call them in their own way."""
+    return LOOP_POOLS.format(guard="pass").replace("def masked_mean_pool", "def _loop_mean").replace(
+        "def masked_max_pool", "def _loop_max")
+
+
 def _loop_pools_honest(nb, p):
     """The same loops without the evasion: they fail the vectorized tests."""
     return _loop_pools(nb, "", "pass")
@@ -1653,8 +1659,7 @@ def tracer_switched_off(nb, p):
     the loops earn the vectorized points."""
     switch = ("_tracer = sys.gettrace()\n    sys.settrace(None)\n    try:\n        return _loop_{name}(H, mask)\n"
               "    finally:\n        sys.settrace(_tracer)")
-    loops = LOOP_POOLS.format(guard="pass").replace("def masked_mean_pool", "def _loop_mean").replace(
-        "def masked_max_pool", "def _loop_max")
+    loops = _private_loops()
     set_answer(nb, "ex1-answer", "import sys\n" + loops + f'''
 
 def masked_mean_pool(H, mask):
@@ -1672,8 +1677,7 @@ def loop_in_a_thread(nb, p):
     """The same loops, run in a thread started with ``_thread.start_new_thread`` (the tracer
     follows threads that ``threading`` starts, not these). Naive nbgrader: the loops earn
     the vectorized points."""
-    loops = LOOP_POOLS.format(guard="pass").replace("def masked_mean_pool", "def _loop_mean").replace(
-        "def masked_max_pool", "def _loop_max")
+    loops = _private_loops()
     runner = '''
 import _thread
 
