@@ -2,6 +2,7 @@ SHELL := /bin/bash
 # Convolutions Beyond Images: every job sets up what it needs on a fresh machine.
 #   make lab     set up, then start JupyterLab on notebooks/ (students start here)
 #   make test    set up, then run the whole test suite (what CI runs)
+#   make test-fast  the library's and the grader's unit tests only (under a minute)
 #   make bench   set up, then run the benchmarks and write their table into README.md
 #   make release regenerate the student notebooks (notebooks/) from the masters (solutions/)
 #   make grade   grade autograder/examples (or SUBMISSIONS=dir) into build/grades/
@@ -18,7 +19,7 @@ PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
 TORCH_STAMP := $(VENV)/.torch-stamp
 TORCH_REQ   := torch==2.13.0+cpu
 
-.PHONY: setup lab test bench release grade clean
+.PHONY: setup lab test test-fast bench release grade clean
 
 setup: $(STAMP)
 
@@ -51,8 +52,15 @@ $(BWRAP_STAMP): $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
+# One pytest-xdist worker per core, whole files at a time, the slowest first (tests/conftest.py):
+# most tests wait on kernels, so a serial run leaves a core idle most of the time.
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 test: $(STAMP) $(TORCH_STAMP) $(CHROMIUM_STAMP) $(BWRAP_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# Not slow: no kernel, no grading run, no browser (see the markers in pyproject.toml).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" tests
 
 bench: $(STAMP) $(TORCH_STAMP) $(BWRAP_STAMP)
 	$(BIN)/python -m bench --update-readme README.md

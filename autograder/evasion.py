@@ -145,11 +145,7 @@ class _Visitor(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         name = node.attr
         own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
-        if name in DENIED_ATTRIBUTES or name in DENIED_BUILTINS:
-            self._report(node, f".{name}")
-        elif _dunder(name) and name not in SAFE_DUNDERS:
-            self._report(node, f".{name}")
-        elif name.startswith("_") and not _dunder(name) and not own:
+        if name in DENIED_ATTRIBUTES or name in DENIED_BUILTINS or (_dunder(name) and name not in SAFE_DUNDERS) or (name.startswith("_") and not _dunder(name) and not own):
             self._report(node, f".{name}")
         self.generic_visit(node)
 

@@ -134,7 +134,7 @@ class _Garbled(Exception):
 class _LaunchingKernelManager(AsyncKernelManager):
     """Starts the kernel through kernel_launcher.py (limits), inside bubblewrap when asked."""
 
-    launcher_args: list[str] = []
+    launcher_args: tuple[str, ...] = ()   # set on each instance before the kernel starts
     workdir: Path | None = None
     sockets: Path | None = None
     use_bwrap: bool = False
@@ -258,7 +258,7 @@ def _run(client: _CappedClient, scratch: NotebookNode, source: str) -> NotebookN
         ran = client.execute_cell(cell, len(scratch.cells) - 1)
     except (_Unresponsive, DeadKernelError):
         raise
-    except Exception as exc:  # noqa: BLE001 - whatever nbclient chokes on came from the kernel
+    except Exception as exc:
         raise _Garbled(type(exc).__name__) from exc
     if client.timed_out:
         ran.outputs = [o for o in ran.outputs if o.output_type != "error"] + [
@@ -574,10 +574,8 @@ class _StudentKernel:
             reply = ({"status": "ok", "result": base64.b64encode(raw).decode("ascii")} if raw is not None else
                      {"status": "error", "message": f"{what} left no answer for the grader"})
         for name in (request_name, result_name):
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(name, dir_fd=self.rpc_fd)
-            except OSError:
-                pass
         return reply
 
     def close(self) -> None:
@@ -701,9 +699,9 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     sockets = Path(tempfile.mkdtemp(prefix="grading-kernel-"))
     processes = sandbox.ProcessGroup(memory_bytes=limits.memory_mb * 2**20)
     km = _LaunchingKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
-    km.launcher_args = ["--memory-mb", str(limits.memory_mb), "--cpu-s", str(limits.cpu_s), "--workdir", str(workdir)]
+    km.launcher_args = ("--memory-mb", str(limits.memory_mb), "--cpu-s", str(limits.cpu_s), "--workdir", str(workdir))
     for group in processes.folders:
-        km.launcher_args += ["--cgroup", str(group)]
+        km.launcher_args += ("--cgroup", str(group))
     km.workdir, km.sockets, km.use_bwrap = workdir, sockets, limits.sandbox == "bwrap"
     if km.use_bwrap:
         # A signal to bwrap would kill the sandbox, not interrupt the kernel: ask by message.
@@ -808,10 +806,8 @@ def _kill_kernel(km: AsyncKernelManager) -> None:
     """SIGKILL the kernel's first process (the launcher, then bubblewrap, then the kernel: one pid)."""
     process = getattr(km.provisioner, "process", None)
     if process is not None:
-        try:
+        with contextlib.suppress(OSError):
             process.kill()
-        except OSError:
-            pass
 
 
 def _hidden_failure(why: str | None) -> NotebookNode:

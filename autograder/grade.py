@@ -182,7 +182,7 @@ class Grader:
         self.current_students = {item.student for item in found}
         self._register(self.current_students)
         previous = self._load_state()
-        for key, data in previous.items():
+        for data in previous.values():
             outcome = Outcome(**data)
             self.outcomes[(outcome.student, outcome.lecture)] = outcome
         jobs: list[Job] = []

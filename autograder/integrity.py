@@ -43,7 +43,7 @@ def load(content: bytes | None) -> NotebookNode:
         raise InvalidNotebook(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
         raise InvalidNotebook("not a notebook (JSON nested too deeply)") from None
-    if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
+    if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
         raise InvalidNotebook("JSON but not a notebook (no cells)")
     major = raw.get("nbformat")
     if major != 4:

@@ -81,9 +81,9 @@ def terminal_table(outcomes: list, lectures: list[str]) -> str:
         total = f"{sum(o.score for o in mine):g}/{sum(o.max_score for o in mine):g}"
         rows.append([clean(student, 100)] + [table[student].get(lecture, "") for lecture in lectures] + [total])
     widths = [max(len(str(r[i])) for r in [headers] + rows) for i in range(len(headers))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(headers, widths))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(headers, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     counts = Counter(o.status for o in outcomes)
     lines.append("")
     if any(o.needs_manual_grade for o in outcomes):
@@ -113,7 +113,7 @@ def _plot_png(cell_scores: dict[str, dict[str, list[float]]]) -> str:
     rng = np.random.default_rng(0)  # jitter only
     for ax in axes.flat[len(lectures):]:
         ax.set_visible(False)
-    for ax, lecture in zip(axes.flat, lectures):
+    for ax, lecture in zip(axes.flat, lectures, strict=False):   # the grid may have more axes than lectures
         exercises = sorted(cell_scores[lecture])
         for x, exercise in enumerate(exercises):
             values = np.asarray(cell_scores[lecture][exercise])
@@ -137,7 +137,7 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
                        lectures: list[str], notes: list[str]) -> None:
     """HTML class report: statuses per lecture, mean scores, the per-exercise distribution plot."""
     cell_scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for (student, lecture), cells in grades.items():
+    for (_student, lecture), cells in grades.items():
         per_exercise: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
         for grade_id, (score, max_score, pending) in cells.items():
             if pending:  # a written answer the instructor has not graded yet

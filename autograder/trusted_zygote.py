@@ -38,10 +38,11 @@ def _preload() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
+    import matplotlib.pyplot
     import numpy  # noqa: F401
-    import seqconv  # noqa: F401
     import tqdm
+
+    import seqconv  # noqa: F401
 
     # tqdm's monitor thread would not survive a fork (a child could wait on its lock forever)
     tqdm.tqdm.monitor_interval = 0

@@ -35,6 +35,23 @@ class Exercise:
     test_indices: list[int]
 
 
+EXERCISE_HEADING = re.compile(r"^#+ .*Exercise", re.MULTILINE)
+MARKUP = re.compile(r"[`*$]")
+
+
+def statement(nb: NotebookNode, exercise: Exercise) -> str:
+    """What a student reads for ``exercise``: the Markdown from the exercises' heading (the rules shared
+    by all exercises come first) up to its answer cell, then the answer cell (its docstring)."""
+    start = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and EXERCISE_HEADING.search(c.source)), 0)
+    markdown = [c.source for c in nb.cells[start : exercise.answer_index] if c.cell_type == "markdown"]
+    return "\n".join([*markdown, nb.cells[exercise.answer_index].source])
+
+
+def plain(text: str) -> str:
+    """``text`` without Markdown's backticks, asterisks and dollar signs, and with its white space collapsed."""
+    return " ".join(MARKUP.sub("", text).split())
+
+
 def exercises(nb: NotebookNode) -> list[Exercise]:
     found: list[Exercise] = []
     for index, cell in enumerate(nb.cells):

@@ -18,9 +18,9 @@ import numpy as np
 __all__ = [
     "conv1d_loop",
     "pads_for",
-    "seed_conv1d_valid",
     "seed_conv1d_causal",
     "seed_conv1d_dilated_causal",
+    "seed_conv1d_valid",
 ]
 
 

@@ -1,104 +1,233 @@
-"""Under grading, a test cell gives the verdict it gives with everything in one kernel (issue 12).
+"""Every answer we have, graded two ways (issue 12): the reference, every wrong answer (authored,
+tests/wrong_answers/, and written blind, tests/blind_answers/) and every blind correct answer.
 
-For every lecture, the reference solution and every wrong-answer fixture
-(tests/wrong_answers/) are run both ways:
-- at home: the master notebook, its answer cells replaced, every cell (hidden tests included)
-  in one plain kernel, as a student who had the hidden tests would see it;
-- graded: the student notebook with the same answers, through the grader's executor (a
-  sandboxed kernel, the tests in the trusted process).
-Each test cell must pass or fail the same way in both. The fixtures of one exercise are
-independent of the others', so the k-th notebook of a lecture holds the k-th wrong answer of
-every exercise that has one (the reference answer elsewhere): a handful of notebooks per
-lecture cover every fixture.
+- at home: the master notebook with the answers in place, every cell (hidden tests included) in
+  one plain kernel, as a student who had the hidden tests would see it;
+- graded: the student notebooks with the same answers handed in as a class and graded by the
+  grader (sandboxed kernels, tests in the trusted process, scores from the gradebook).
+
+Each test cell must pass or fail the same way both ways; through the grader, every wrong answer
+must lose a point of its exercise and fail the test cell of each statement rule it breaks
+(tests/wrong_answers/*.py, ``RULES``), every correct answer must keep every point. The mutation
+score of each exercise (wrong answers caught / wrong answers) is printed at the end of the run
+(tests/mutation.py).
+
+One notebook ("round") holds an answer to several exercises at once, the reference elsewhere, as long
+as none of them uses another (lecture 04's exercises call each other: one at a time there). At home the
+lecture's leading cells (up to its first answer cell) run once per kernel, and each round runs the
+rest of the notebook in that kernel.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from autograder.cells import failure, is_answer_cell, is_test_cell, nbgrader_meta
 from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
-from autograder.execute import Limits, execute_notebook
+from autograder.execute import Limits
+from autograder.grade import Grader, Settings
 from autograder.sandbox import bwrap_problem
-from tests.wrong_answers import WRONG_ANSWERS
+from autograder.trusted import defined_names
+from tests import mutation
+from tests import notebook_tools as nbt
+from tests.blind_answers import BLIND_CORRECT
+from tests.gradebook import read_grades
+from tests.wrong_answers import RULES, WRONG_ANSWERS, named
+
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
 LECTURES = lecture_ids()
 SANDBOX = "bwrap" if bwrap_problem() is None else "none"
-HOME_TIMEOUT_S = 30   # per cell, both ways: the reference's slowest cell takes a few seconds
+CELL_TIMEOUT_S = 30   # both ways: the reference's slowest cell takes a few seconds
+WORKERS = 2
 
 
-def _variants(lecture: str) -> list[tuple[str, dict[str, str]]]:
-    """(label, {answer grade_id: source}) for the reference (empty: the masters' own) and each
-    round of wrong answers."""
-    wrong = WRONG_ANSWERS.get(lecture, {})
-    rounds = max((len(cases) for cases in wrong.values()), default=0)
-    variants: list[tuple[str, dict[str, str]]] = [("reference", {})]
-    for k in range(rounds):
-        chosen = {grade_id: list(cases.items())[k] for grade_id, cases in wrong.items() if k < len(cases)}
-        label = "; ".join(f"{grade_id}: {name}" for grade_id, (name, _) in chosen.items())
-        variants.append((label, {grade_id: source for grade_id, (_, source) in chosen.items()}))
-    return variants
+@dataclass(frozen=True)
+class Answer:
+    """One answer to one exercise: what it is and its source (None: the master's reference)."""
+
+    grade_id: str
+    kind: str            # "wrong" or "correct"
+    name: str
+    source: str
 
 
-def _with_answers(nb: nbformat.NotebookNode, answers: dict[str, str], master: nbformat.NotebookNode) -> nbformat.NotebookNode:
+@dataclass
+class Round:
+    """One notebook per lecture: an answer for some exercises, the reference for the others."""
+
+    lecture: str
+    index: int
+    answers: dict[str, Answer]                                 # answer cell grade_id -> answer
+    home: dict[str, str | None] = field(default_factory=dict)    # test cell grade_id -> why it failed (None: passed)
+    graded: dict[str, bool] = field(default_factory=dict)        # test cell grade_id -> passed through the grader
+
+    @property
+    def student(self) -> str:
+        return f"round{self.index:02d}"
+
+
+def _exercise_tests(master: nbformat.NotebookNode) -> dict[str, list[str]]:
+    """answer cell grade_id -> the grade_ids of its test cells."""
+    return {nbgrader_meta(master.cells[e.answer_index])["grade_id"]: [nbgrader_meta(master.cells[i])["grade_id"] for i in e.test_indices]
+            for e in nbt.exercises(master)}
+
+
+def _needs(master: nbformat.NotebookNode, answers: dict[str, list[Answer]]) -> dict[Answer, set[str]]:
+    """Each answer -> the other exercises whose answers its verdicts depend on: those whose names it
+    or its exercise's tests use, and those their references use in turn."""
+    cells = {nbgrader_meta(c)["grade_id"]: c for c in master.cells if nbgrader_meta(c).get("grade_id")}
+    defines = {g: {name for names in defined_names(c.source) for name in names} for g, c in cells.items() if is_answer_cell(c)}
+    tests = _exercise_tests(master)
+
+    def used(grade_id: str, sources: list[str]) -> set[str]:
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", "\n".join(sources)))
+        return {other for other, names in defines.items() if other != grade_id and names & words}
+
+    by_reference = {g: used(g, [cells[g].source]) for g in defines}
+    by_tests = {g: used(g, [cells[t].source for t in tests.get(g, [])]) for g in defines}
+    needs = {}
+    for g, options in answers.items():
+        for answer in options:
+            needed = by_tests[g] | used(g, [answer.source])
+            while more := set().union(*(by_reference[n] for n in needed)) - needed - {g}:
+                needed |= more
+            needs[answer] = needed
+    return needs
+
+
+def _rounds(lecture: str) -> list[Round]:
+    """Round 0 (the reference everywhere), then rounds that each give an answer to as many exercises
+    as can share a notebook: never two answers where one's verdicts depend on the other exercise."""
+    master = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
+    per_exercise: dict[str, list[Answer]] = {}
+    for grade_id, cases in WRONG_ANSWERS.get(lecture, {}).items():
+        per_exercise.setdefault(grade_id, []).extend(Answer(grade_id, "wrong", n, s) for n, s in cases.items())
+    for grade_id, cases in BLIND_CORRECT.get(lecture, {}).items():
+        per_exercise.setdefault(grade_id, []).extend(Answer(grade_id, "correct", n, s) for n, s in cases.items())
+    needs = _needs(master, per_exercise)
+    packed: list[dict[str, Answer]] = []
+    for grade_id, answers in per_exercise.items():
+        for answer in answers:
+            for slot in packed:
+                if grade_id not in slot and not any(g in needs[answer] or grade_id in needs[a] for g, a in slot.items()):
+                    slot[grade_id] = answer
+                    break
+            else:
+                packed.append({grade_id: answer})
+    return [Round(lecture, 0, {}), *(Round(lecture, k + 1, slot) for k, slot in enumerate(packed))]
+
+
+def _with_answers(nb: nbformat.NotebookNode, answers: dict[str, Answer], master: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """``nb`` with each answer cell's source replaced: from ``answers``, else the master's reference."""
     reference = {nbgrader_meta(c)["grade_id"]: c.source for c in master.cells if is_answer_cell(c)}
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if is_answer_cell(cell):
             grade_id = nbgrader_meta(cell)["grade_id"]
-            cell.source = answers.get(grade_id, reference[grade_id])
+            cell.source = answers[grade_id].source if grade_id in answers else reference[grade_id]
     return nb
 
 
-def _verdicts(nb: nbformat.NotebookNode) -> dict[str, str | None]:
-    """grade_id -> why the test cell failed (None: it passed)."""
-    return {nbgrader_meta(c)["grade_id"]: failure(c) for c in nb.cells if is_test_cell(c)}
+def _at_home(lecture: str, rounds: list[Round]) -> None:
+    """Fill ``round.home`` for every round, in one plain kernel."""
+    master = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
+    first_answer = next(i for i, c in enumerate(master.cells) if is_answer_cell(c))
+    with nbt.kernel(SOLUTIONS, timeout=CELL_TIMEOUT_S) as kernel:
+        for cell in master.cells[:first_answer]:
+            if cell.cell_type == "code":
+                assert failure(kernel.run(cell.source)) is None, f"{lecture}: a leading cell of the master fails"
+        for round_ in rounds:
+            nb = _with_answers(master, round_.answers, master)
+            for cell in nb.cells[first_answer:]:
+                if cell.cell_type != "code":
+                    continue
+                ran = kernel.run(cell.source)
+                if is_test_cell(cell):
+                    round_.home[nbgrader_meta(cell)["grade_id"]] = failure(ran)
 
 
-def _at_home(master: nbformat.NotebookNode, answers: dict[str, str], folder) -> dict[str, str | None]:
-    nb = _with_answers(master, answers, master)
-    # a cell that runs past the grader's timeout fails there: here too (one wrong answer loops)
-    NotebookClient(nb, timeout=HOME_TIMEOUT_S, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    return _verdicts(nb)
+def _graded(rounds: list[Round], folder: Path) -> None:
+    """Fill ``round.graded``: every round of every lecture handed in as one class and graded."""
+    submissions = folder / "submissions"
+    releases = {lecture: nbformat.read(NOTEBOOKS / f"{lecture}.ipynb", as_version=4) for lecture in LECTURES}
+    masters = {lecture: nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4) for lecture in LECTURES}
+    for round_ in rounds:
+        path = submissions / round_.student / f"{round_.lecture}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(_with_answers(releases[round_.lecture], round_.answers, masters[round_.lecture]), path)
+    settings = Settings(submissions=submissions, out=folder / "out", course_dir=folder / "course", workers=WORKERS,
+                        limits=Limits(cell_timeout_s=CELL_TIMEOUT_S, sandbox=SANDBOX), progress=False)
+    outcomes = Grader(settings).run()
+    keys = [(r.student, r.lecture) for r in rounds]
+    tests = {lecture: {t for ts in _exercise_tests(masters[lecture]).values() for t in ts} for lecture in LECTURES}
+    grades = read_grades(settings.course_dir, keys)
+    for round_ in rounds:
+        outcome = outcomes.get((round_.student, round_.lecture))
+        assert outcome is not None and outcome.status == "graded", f"{round_.student}/{round_.lecture}: {outcome}"
+        for grade_id, grade in grades[(round_.student, round_.lecture)].items():
+            if grade_id in tests[round_.lecture]:   # written answers wait for the instructor
+                round_.graded[grade_id] = grade.auto >= grade.max
 
 
-def _graded(release: nbformat.NotebookNode, master: nbformat.NotebookNode, answers: dict[str, str], folder) -> dict[str, str | None]:
-    nb = _with_answers(release, answers, master)
-    result = execute_notebook(nb, master, folder, Limits(cell_timeout_s=HOME_TIMEOUT_S, sandbox=SANDBOX))
-    return _verdicts(result.nb)
+@pytest.fixture(scope="session")
+def graded_both_ways(tmp_path_factory) -> dict[str, list[Round]]:
+    by_lecture = {lecture: _rounds(lecture) for lecture in LECTURES}
+    everything = [r for rounds in by_lecture.values() for r in rounds]
+    # the plain kernels in a thread while the grader's workers run: the two sides overlap
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        homes = [pool.submit(_at_home, lecture, rounds) for lecture, rounds in by_lecture.items()]
+        _graded(everything, tmp_path_factory.mktemp("both-ways"))
+        for home in homes:
+            home.result()
+    scores: dict[tuple[str, str], mutation.ExerciseScore] = {}
+    for lecture, rounds in by_lecture.items():
+        tests = _exercise_tests(nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4))
+        for round_ in rounds:
+            for grade_id, answer in round_.answers.items():
+                if answer.kind == "wrong":
+                    score = scores.setdefault((lecture, grade_id), mutation.ExerciseScore(lecture, grade_id))
+                    score.total += 1
+                    score.caught += not all(round_.graded.get(t, False) for t in tests[grade_id])
+    mutation.write(list(scores.values()))
+    return by_lecture
 
 
 @pytest.mark.parametrize("lecture", LECTURES)
-def test_every_answer_gets_the_same_verdicts_both_ways(lecture, tmp_path):
-    master = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
-    release = nbformat.read(NOTEBOOKS / f"{lecture}.ipynb", as_version=4)
-    variants = _variants(lecture)
-    assert len(variants) >= 3, f"{lecture}: the reference and at least two rounds of wrong answers"
-
-    folders = []
-    for index in range(len(variants)):
-        folders.append((tmp_path / f"home-{index}", tmp_path / f"graded-{index}"))
-        for folder in folders[-1]:
-            folder.mkdir()
-    # two at a time on two cores: the plain kernels in a thread, the grader here (its trusted
-    # checks' pre-warmed process serves one caller at a time)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        homes = [pool.submit(_at_home, master, answers, folders[i][0]) for i, (_, answers) in enumerate(variants)]
-        graded_all = [_graded(release, master, answers, folders[i][1]) for i, (_, answers) in enumerate(variants)]
-        results = [(home.result(), graded) for home, graded in zip(homes, graded_all, strict=True)]
+def test_every_test_cell_gives_the_same_verdict_both_ways(lecture, graded_both_ways):
     differ = []
-    for (label, _), (home, graded) in zip(variants, results, strict=True):
-        for grade_id in home:
-            if (home[grade_id] is None) != (graded.get(grade_id) is None):
-                differ.append(f"[{label}] {grade_id}: at home {home[grade_id] or 'passes'}; graded {graded.get(grade_id) or 'passes'}")
+    for round_ in graded_both_ways[lecture]:
+        label = "; ".join(f"{g}: {a.name}" for g, a in round_.answers.items()) or "reference"
+        for test_id, why in round_.home.items():
+            if (why is None) != round_.graded.get(test_id, False):
+                differ.append(f"[{label}] {test_id}: at home {why or 'passes'}; graded {'passes' if round_.graded.get(test_id) else 'fails'}")
     assert not differ, "\n".join(differ)
-    reference_home, reference_graded = results[0]
-    assert all(v is None for v in reference_graded.values()), f"the reference fails under grading: {reference_graded}"
-    assert all(v is None for v in reference_home.values()), f"the reference fails at home: {reference_home}"
+
+
+@pytest.mark.parametrize("lecture", LECTURES)
+def test_the_grader_catches_every_wrong_answer_on_the_rules_it_breaks(lecture, graded_both_ways):
+    master = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
+    tests = _exercise_tests(master)
+    rules = RULES.get(lecture, {})
+    problems = []
+    for round_ in graded_both_ways[lecture]:
+        if round_.index == 0:
+            problems += [f"the reference fails {t} under grading" for t, passed in round_.graded.items() if not passed]
+        for grade_id, answer in round_.answers.items():
+            failing = {t for t in tests[grade_id] if not round_.graded.get(t, False)}
+            if answer.kind == "correct":
+                problems += [f"{grade_id}/{answer.name} (correct): loses the points of {t}" for t in sorted(failing)]
+                continue
+            if not failing:
+                problems.append(f"{grade_id}/{answer.name}: the grader gives this wrong answer full marks")
+            for rule in rules.get(grade_id, []):
+                if rule.test not in failing and any(answer.name in named(WRONG_ANSWERS[lecture][grade_id], p) for p in rule.broken_by):
+                    problems.append(f"{grade_id}/{answer.name}: passes {rule.test}, which enforces {rule.says!r}")
+    assert not problems, f"{lecture}:\n" + "\n".join(problems)

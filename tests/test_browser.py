@@ -29,6 +29,8 @@ import pytest
 from autograder.course import BUILD, NOTEBOOKS, lecture_ids
 from tests import notebook_tools as nbt
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():

@@ -352,13 +352,13 @@ def test_receptive_field_is_the_support_of_the_impulse_response(stack, seed):
     rf = receptive_field(ks, ds)
     H = np.zeros((rf + 10, 1))
     H[0] = 1.0
-    for k, d in zip(ks, ds):
+    for k, d in zip(ks, ds, strict=True):
         H = conv1d_dilated_causal(H, rng.uniform(0.5, 1.5, size=(k, H.shape[1], 2)), dilation=d)
     support = np.flatnonzero(np.abs(H).sum(axis=1))
     extent = support[-1] - support[0] + 1
     assert support[0] == 0 and extent == rf, (
         f"stack {stack}: impulse response spans {support[0]}..{support[-1]}, expected 0..{rf - 1}")
-    if all(k == 1 or d <= receptive_field(ks[:i], ds[:i]) for i, (k, d) in enumerate(zip(ks, ds))):
+    if all(k == 1 or d <= receptive_field(ks[:i], ds[:i]) for i, (k, d) in enumerate(zip(ks, ds, strict=True))):
         # no holes when each layer's tap spacing is bridged by what the layers below already see
         assert support.size == rf, f"stack {stack}: {support.size} nonzero responses, receptive_field {rf}"
 
@@ -377,7 +377,7 @@ def test_receptive_field_with_strides_is_the_set_of_inputs_each_output_sees(stac
     stack of valid strided convs with positive kernels: the inputs output o sees span
     receptive_field positions starting at o * (product of the strides)."""
     rng = np.random.default_rng(seed)
-    ks, ds, ss = zip(*stack)
+    ks, ds, ss = zip(*stack, strict=True)
     rf = receptive_field(ks, ds, ss)
     jump = int(np.prod(ss))
     N = rf + 3 * jump
@@ -442,7 +442,7 @@ def test_lists_and_non_contiguous_views_are_accepted_and_inputs_are_not_modified
     assert_matches(conv1d(X.tolist(), K.tolist(), b.tolist(), padding="causal"), ref, np.float64, "lists")
     XT = np.ascontiguousarray(X[0].T).T  # Fortran-ordered (20, 3)
     assert_matches(conv1d(XT, K, b, padding="causal"), ref[0], np.float64, "Fortran order")
-    for before, after in zip(copies, (base, K, b)):
+    for before, after in zip(copies, (base, K, b), strict=True):
         np.testing.assert_array_equal(before, after)
 
 

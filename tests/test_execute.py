@@ -16,6 +16,8 @@ from autograder.course import ROOT
 from autograder.execute import GRADED, HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, Limits, execute_notebook
 from autograder.sandbox import bwrap_problem
 
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
+
 SANDBOX = "bwrap" if bwrap_problem() is None else "none"
 needs_bwrap = pytest.mark.skipif(SANDBOX != "bwrap", reason=f"no sandbox here: {bwrap_problem()}")
 
@@ -216,7 +218,7 @@ def test_what_the_student_kernel_does_cannot_pass_a_failing_test(tmp_path, attac
 def test_the_students_exception_reaches_the_test_as_its_own_class(tmp_path):
     test = ("try:\n    f(-1)\nexcept ValueError as exc:\n    assert 'negative' in str(exc)\n"
             "else:\n    raise AssertionError('f(-1) should raise ValueError')")
-    result, errors = _graded(tmp_path, "def f(x):\n    if x < 0:\n        raise ValueError('x is negative')\n    return x", test)
+    _result, errors = _graded(tmp_path, "def f(x):\n    if x < 0:\n        raise ValueError('x is negative')\n    return x", test)
     assert errors == []
 
 
@@ -225,7 +227,7 @@ def test_random_generators_advance_and_arguments_change_as_in_one_process(tmp_pa
             "reference = np.random.default_rng(0)\nreference.random(2)\n"
             "assert rng.random() == reference.random(), 'rng advanced by 2 draws'\n"
             "assert x.tolist() == [1.0, 1.0, 1.0], 'f added 1 to x in place'")
-    result, errors = _graded(tmp_path, "def f(x, rng):\n    rng.random(2)\n    x += 1", test)
+    _result, errors = _graded(tmp_path, "def f(x, rng):\n    rng.random(2)\n    x += 1", test)
     assert errors == []
 
 
@@ -304,13 +306,13 @@ def test_no_call_remembers_an_earlier_one(tmp_path):
               "def f(x):\n    seqconv.conv1d = None\n    if 'first' not in seen:\n        seen['first'] = x\n    return seen['first']")
     test = ("assert f(1) == 1\nassert f(2) == 2, 'f remembered the first call'\n"
             "import seqconv\nassert f(3) == 3")
-    result, errors = _graded(tmp_path, answer, test)
+    _result, errors = _graded(tmp_path, answer, test)
     assert errors == []
 
 
 def test_a_test_input_can_be_a_function_of_the_test(tmp_path):
     test = "k = 3\nassert f(lambda v: v * k, 2) == 6"
-    result, errors = _graded(tmp_path, "def f(g, v):\n    return g(v)", test)
+    _result, errors = _graded(tmp_path, "def f(g, v):\n    return g(v)", test)
     assert errors == []
 
 
@@ -364,7 +366,7 @@ def test_patched_tracing_or_checks_do_not_fake_a_vectorized_function(tmp_path):
               "seqconv.checks.count_python_lines = lambda fn, *args: 1\n"
               "def f(x):\n    total = 0.0\n    for value in x:\n        total += value\n    return total")
     test = "import numpy as np\nfrom seqconv.checks import check_vectorized\ncheck_vectorized(f, lambda n: (np.ones(n),), call='f(x)')"
-    result, errors = _graded(tmp_path, answer, test)
+    _result, errors = _graded(tmp_path, answer, test)
     assert errors and "is not vectorized" in errors[0][1]
 
 

@@ -20,7 +20,6 @@ from seqconv.forecast import (
 )
 from seqconv.gradcheck import rel_error
 
-
 # ----------------------------------------------------------------- independent references
 
 

@@ -25,10 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograder import make_examples
-from autograder.course import NOTEBOOKS, lecture_ids
+from autograder.course import NOTEBOOKS
 from autograder.execute import Limits
 from autograder.grade import GRADER_ERROR, Grader, Settings
 from autograder.sandbox import bwrap_problem
+
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
 LECTURE = "06-padding"
 RELEASE = json.loads((NOTEBOOKS / f"{LECTURE}.ipynb").read_text())
@@ -184,7 +186,7 @@ def test_any_layout_and_notebook_gets_a_status(grader, honest, tmp_path_factory,
     outcomes = grader.run()
     errors = {key: o.details for key, o in outcomes.items() if o.status == GRADER_ERROR}
     assert not errors, errors
-    for student, data in honest.items():
+    for student, _data in honest.items():
         mine = outcomes[(student, LECTURE)]
         assert mine.status == "graded" and mine.origin == f"{student}/{LECTURE}.ipynb", (student, mine)
     assert all(s.isprintable() for s, _ in outcomes)

@@ -18,11 +18,13 @@ import nbformat
 import pytest
 
 from autograder import make_examples
-from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
 from autograder.cells import split_test_source
+from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
 from autograder.execute import Limits
 from autograder.grade import Grader, Settings, write_outputs
 from autograder.sandbox import bwrap_problem
+
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
 LECTURES = lecture_ids()
 TIMEOUT_S = 10
@@ -176,7 +178,7 @@ def test_rerun_changes_nothing_and_resubmission_is_regraded(tmp_path, submission
 
     with Gradebook(resubmitted.course.db_url, resubmitted.course.config.CourseDirectory.course_id) as gb:
         notebook = gb.find_submission_notebook(LECTURES[0], LECTURES[0], "ada")
-        written = [g for g in notebook.grades if g.needs_manual_grade][0]
+        written = next(g for g in notebook.grades if g.needs_manual_grade)
         written.manual_score = written.max_score
         gb.db.commit()
         bonus = float(written.max_score)
@@ -217,7 +219,7 @@ def _hidden_lines() -> set[str]:
 
 
 def test_feedback_shows_results_but_nothing_hidden(graded):
-    grader, outcomes = graded
+    grader, _outcomes = graded
     pages = {p.stem: p.read_text() for p in (grader.settings.out / "feedback").glob("*.html")}
     assert set(pages) == {"ada", "ben", "cleo", "dan"}
     hidden = _hidden_lines()

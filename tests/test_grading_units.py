@@ -52,7 +52,7 @@ def test_renamed_notebook_is_recognised_by_content(tmp_path, releases, prints):
     (tmp_path / "carol").mkdir()
     (tmp_path / "carol" / f"Copy of {LECTURES[2]} (1).ipynb").write_bytes(_bytes(releases[LECTURES[2]]))
     found, _ = find_submissions(tmp_path, LECTURES, prints)
-    match = [f for f in found if f.lecture == LECTURES[2]][0]
+    match = next(f for f in found if f.lecture == LECTURES[2])
     assert match.content is not None and any("renamed" in n for n in match.notes)
     assert all(f.content is None for f in found if f.lecture != LECTURES[2])
 
@@ -190,6 +190,7 @@ def test_editing_an_answer_is_not_tampering(releases):
     assert integrity.tampering(nb, releases[FIRST]) == []
 
 
+@pytest.mark.slow   # grades a class
 def test_grade_refuses_to_run_unsandboxed_unless_told(tmp_path, monkeypatch, capsys):
     import shutil
 
@@ -452,6 +453,7 @@ def test_reports_survive_any_string(tmp_path, releases):
     assert "bea\\ud800" in table
 
 
+@pytest.mark.slow   # renders the feedback of a large class
 def test_feedback_section_size_is_bounded(releases):
     from types import SimpleNamespace
 

@@ -30,6 +30,7 @@ Environment knobs (for investigating, not for CI):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import html
@@ -58,12 +59,14 @@ from autograder import make_examples
 from autograder.cells import is_test_cell, nbgrader_meta, split_test_source
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS
 from tests.fs_tools import remove_tree, walk
+from tests.gradebook import CellGrade, read_grades
 from tests.hostile_cases import CASES, Case, Paths, build_case, notebook_bytes
+
+pytestmark = [pytest.mark.slow, pytest.mark.hostile, pytest.mark.sandbox]
 
 TIMEOUT_S = 10
 WORKERS = 2
 RUN_LIMIT_S = 900          # the subprocess is killed past this (a hung grader)
-SLOW_RUN_S = 420           # slower than this: a hostile notebook stalled the grader
 NO_SANDBOX = os.environ.get("HOSTILE_NO_SANDBOX") == "1"
 OTHER_GRADER = Path(os.environ["HOSTILE_GRADER"]).resolve() if os.environ.get("HOSTILE_GRADER") else None
 GRADED_STATUSES = {"graded", "timeout", "kernel died", "tampered"}
@@ -124,10 +127,8 @@ def kill_run_processes(token: str) -> None:
         if not pids:
             return
         for pid in pids:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         time.sleep(0.1)
 
 
@@ -137,10 +138,8 @@ def tagged_files(paths: Paths) -> list[Path]:
     deep = [paths.markers, paths.submissions, paths.course]
     found = []
     for folder in flat:
-        try:
+        with contextlib.suppress(OSError):
             found += [p for p in folder.iterdir() if paths.token in p.name]
-        except OSError:
-            pass
     for folder in deep:
         if folder.is_dir():
             found += [p for p in walk(folder) if paths.token in p.name]
@@ -244,37 +243,6 @@ def gradebook_state(path: Path) -> dict:
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
-@dataclass(frozen=True)
-class CellGrade:
-    score: float      # what counts: the manual score when there is one, else the autograder's
-    auto: float       # the autograder's own verdict (what no edit of manual scores can change)
-    max: float
-    pending: bool     # waits for the instructor
-
-
-def read_grades(course: Path, keys) -> dict[tuple[str, str], dict[str, CellGrade]]:
-    """(student, lecture) -> grade_id -> CellGrade, from the gradebook with nbgrader's API."""
-    import warnings
-
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from autograder.course import COURSE_ID
-
-    result = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
-            for student, lecture in keys:
-                try:
-                    notebook = gb.find_submission_notebook(lecture, lecture, student)
-                except MissingEntry:
-                    continue
-                result[(student, lecture)] = {
-                    g.name: CellGrade(float(g.score or 0.0), float(g.auto_score or 0.0), float(g.max_score), bool(g.needs_manual_grade))
-                    for g in notebook.grades}
-    return result
-
-
 # -- what must stay hidden -----------------------------------------------------------------
 
 SOLUTION_BLOCK = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION", re.DOTALL | re.MULTILINE)
@@ -357,7 +325,7 @@ class Run:
         path = self.paths.course / "autograded" / student / lecture / f"{lecture}.ipynb"
         try:
             return nbformat.read(path, as_version=4)
-        except Exception:  # noqa: BLE001 - missing or unreadable: nothing to inspect
+        except Exception:  # noqa: BLE001 - whatever a hostile notebook left: None, the test says what is missing
             return None
 
     def completed(self) -> None:
@@ -493,7 +461,7 @@ def run(tmp_path_factory, request) -> Run:
         cells, cells_error = {}, None
         try:
             cells = read_grades(paths.course, [(student, lecture) for student in notebooks for lecture in LECTURES])
-        except Exception as exc:  # noqa: BLE001 - a destroyed gradebook is a finding, reported by the tests
+        except Exception as exc:  # noqa: BLE001 - reported by the test that needs the cells
             cells_error = f"{type(exc).__name__}: {str(exc)[:500]}"
         result = Run(
             paths=paths, out=out, returncode=process.returncode, elapsed=elapsed, log=log, notebooks=notebooks, rows=rows,
@@ -546,12 +514,12 @@ def test_cases_are_well_formed():
 # -- the run as a whole -----------------------------------------------------------------------
 
 def test_the_run_completed(run):
-    """Exit code 0, in reasonable time, a row for every student; the log ends with the summary table."""
+    """Exit code 0 (a run hung past RUN_LIMIT_S is killed: no exit code 0; speed is measured in bench/, not
+    asserted here), a row for every student; the log ends with the summary table."""
     killed = f" (killed by signal {-run.returncode}: a graded notebook can kill the grader?)" if (run.returncode or 0) < 0 else ""
     assert run.returncode == 0, f"exit code {run.returncode}{killed}:\n{run.log[-3000:]}"
     missing = [s for s in run.notebooks if not any(key[0] == s for key in run.rows)]
     assert not missing, f"no rows in grades.csv for {missing}"
-    assert run.elapsed < SLOW_RUN_S, f"the run took {run.elapsed:.0f} s: a hostile notebook stalled the grader"
 
 
 def test_unchanged_release_scores_nothing(run):

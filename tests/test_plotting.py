@@ -4,13 +4,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
 
-from seqconv.forecast import CausalConvForecaster, fit, make_series, make_windows  # noqa: E402
-from seqconv.plotting import (  # noqa: E402
+from seqconv.forecast import CausalConvForecaster, fit, make_series, make_windows
+from seqconv.plotting import (
     COURSE_STYLE,
     plot_forecast,
     plot_impulse_responses,
@@ -60,7 +60,7 @@ def test_impulse_responses_stem_one_row_per_response():
 
 
 def test_impulse_responses_step_into_given_axes():
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     out = plot_impulse_responses({"a": np.arange(4.0), "b": -np.arange(4.0)}, ax=ax, kind="step", title="T")
     assert out is ax and ax.get_title() == "T"
     labelled = [line for line in ax.lines if line.get_label() in ("a", "b")]
@@ -96,14 +96,14 @@ def _highlighted_input_positions(ax, n):
 
 @pytest.mark.parametrize(("ks", "ds"), [([3, 3, 3], [1, 2, 4]), ([2], [3]), ([2, 2], [1, 1]), ([5], [1])])
 def test_receptive_field_highlights_exactly_the_inputs_seen(ks, ds):
-    R = 1 + sum((k - 1) * d for k, d in zip(ks, ds))
+    R = 1 + sum((k - 1) * d for k, d in zip(ks, ds, strict=True))
     n = R + 4
     ax = plot_receptive_field(ks, ds)
     assert_labelled(ax)
     assert f"R = {R}" in ax.get_title()
     # brute force: the last output depends on input j iff a path of taps reaches it
     reach = {n - 1}
-    for k, d in reversed(list(zip(ks, ds))):
+    for k, d in reversed(list(zip(ks, ds, strict=True))):
         reach = {p - d * j for p in reach for j in range(k)}
     np.testing.assert_array_equal(_highlighted_input_positions(ax, n), sorted(reach))
     assert len(ax.get_yticklabels()) == len(ks) + 1

@@ -130,7 +130,7 @@ def test_frame_count_and_coverage(n, win, hop_fraction, pad_end):
         np.testing.assert_array_equal(covered, np.arange((count - 1) * hop + win))
     if n >= win and win > 1:
         noverlap = win - hop
-        _, t, Z = scipy.signal.stft(y, window="boxcar", nperseg=win, noverlap=noverlap, boundary=None, padded=pad_end)
+        _, _t, Z = scipy.signal.stft(y, window="boxcar", nperseg=win, noverlap=noverlap, boundary=None, padded=pad_end)
         assert Z.shape[-1] == count
 
 
@@ -205,7 +205,7 @@ def test_stft_mag_batch_equals_each_row():
 def test_pure_tone_on_a_bin_peaks_in_that_bin_with_the_hand_computed_height():
     sr, win, hop, k0, amp = 8000, 256, 128, 20, 0.7
     f0 = k0 * sr / win  # exactly on bin k0: 625 Hz
-    t, y = tone_mixture([f0], [amp], sr=sr, duration=1.0)
+    _t, y = tone_mixture([f0], [amp], sr=sr, duration=1.0)
     S = stft_mag(y, win, hop, pad_end=False)
     assert np.all(np.argmax(S, axis=1) == k0)
     # periodic Hann sums to win/2, a sine of amplitude A puts A/2 of it in its bin

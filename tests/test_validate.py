@@ -88,7 +88,7 @@ def test_generator():
     assert check_generator(rng) is rng
     a, b = check_generator(5).normal(size=3), np.random.default_rng(5).normal(size=3)
     np.testing.assert_array_equal(a, b)
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+    with pytest.raises(TypeError, match=r"rng must be a numpy.random.Generator"):
         check_generator(np.random.RandomState(0))
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+    with pytest.raises(TypeError, match=r"rng must be a numpy.random.Generator"):
         check_generator(None)

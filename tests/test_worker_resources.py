@@ -22,7 +22,8 @@ from autograder.execute import Limits
 from autograder.grade import Job, run_job, worker_started
 from autograder.sandbox import bwrap_problem
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
 
 SANDBOX = "bwrap" if bwrap_problem() is None else "none"
 NOTEBOOKS = 31

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Literal, Union
+from typing import Literal
 
 import numpy as np
 from scipy.linalg import blas as _blas
@@ -60,7 +60,7 @@ __all__ = [
     "receptive_field",
 ]
 
-Padding = Union[Literal["valid", "causal", "same"], int, tuple[int, int]]
+Padding = Literal["valid", "causal", "same"] | int | tuple[int, int]
 PADDING_MODES = ("valid", "causal", "same")
 
 # Batches whose output is shorter than this are laid end to end (one product per tap
@@ -287,7 +287,7 @@ def _conv_end_to_end(X3, K, bias, left, right, dilation, stride, n_out):
     for j in range(s):
         _accumulate(acc[:rows], _rows(Xf, j * dilation, rows, stride), K[j], j == 0)
     H = acc.reshape(B, G, c_out)[:, :n_out]
-    H = H if G == n_out else np.ascontiguousarray(H)
+    H = H if n_out == G else np.ascontiguousarray(H)
     if bias is not None:
         H += bias
     return H
@@ -323,7 +323,7 @@ def _conv_one_channel_banded(X3, K, bias, left, right, dilation, n_out):
     for q in range(Q):
         _accumulate(acc, xrows[q : q + rows], band[q], q == 0)
     H = acc.reshape(B, G * T)[:, :n_out]
-    if B > 1 and G * T != n_out:
+    if B > 1 and n_out != G * T:
         H = np.ascontiguousarray(H)
     if bias is not None:
         H += bias[0]
@@ -374,7 +374,7 @@ def receptive_field(
     ds = [1] * layers if dilations is None else _int_list(dilations, "dilations", layers)
     ss = [1] * layers if strides is None else _int_list(strides, "strides", layers)
     field, jump = 1, 1
-    for k, d, st in zip(ks, ds, ss):
+    for k, d, st in zip(ks, ds, ss, strict=True):
         field += (k - 1) * d * jump
         jump *= st
     return field

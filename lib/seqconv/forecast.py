@@ -217,10 +217,8 @@ class CausalConvForecaster:
             }
 
     def __repr__(self) -> str:
-        if self.hidden == 0:
-            kind = "linear"
-        else:
-            kind = f"hidden={self.hidden}, kernel_size={self.kernel_size}, activation={self.activation!r}"
+        kind = ("linear" if self.hidden == 0 else
+                f"hidden={self.hidden}, kernel_size={self.kernel_size}, activation={self.activation!r}")
         return f"CausalConvForecaster(window={self.window}, {kind}, params={self.num_params})"
 
     @property

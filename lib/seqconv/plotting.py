@@ -94,7 +94,7 @@ def plot_impulse_responses(
     spacing = 1.3 * extent if extent > 0 else 1.0
     ax = _axes(ax)
     offsets = -spacing * np.arange(len(rows))
-    for i, ((label, r), off) in enumerate(zip(rows.items(), offsets)):
+    for i, ((label, r), off) in enumerate(zip(rows.items(), offsets, strict=True)):
         t = np.arange(r.shape[0])
         if kind == "stem":
             stems = ax.stem(t, r + off, bottom=off, linefmt=f"C{i}-", markerfmt=f"C{i}o", basefmt="k-", label=label)
@@ -133,7 +133,7 @@ def plot_receptive_field(
         raise ValueError(
             f"kernel_sizes and dilations must be non-empty and of one length; got {len(ks)} and {len(ds)}"
         )
-    R = 1 + sum((k - 1) * d for k, d in zip(ks, ds))
+    R = 1 + sum((k - 1) * d for k, d in zip(ks, ds, strict=True))
     n_steps = R + 4 if n_steps is None else check_positive_int(n_steps, "n_steps")
     if n_steps < R:
         raise ValueError(f"n_steps must be >= the receptive field R={R} to show it; got {n_steps}")
@@ -149,13 +149,13 @@ def plot_receptive_field(
         k, d = ks[layer - 1], ds[layer - 1]
         top = touched[0]
         below = (top[:, None] - d * np.arange(k)[None, :])  # (len(top), k)
-        segments += [((b, layer - 1), (p, layer)) for p, row in zip(top, below) for b in row]
+        segments += [((b, layer - 1), (p, layer)) for p, row in zip(top, below, strict=True) for b in row]
         touched.insert(0, np.unique(below))
     for row in range(L + 1):
         ax.scatter(t, np.full(n_steps, row), s=18, color="0.8", zorder=2)
         ax.scatter(touched[row], np.full(touched[row].shape, row), s=36, color="C0" if row < L else "C3", zorder=3)
     ax.add_collection(LineCollection(segments, colors="C0", linewidths=1.0, alpha=0.7, zorder=1))
-    ax.set_yticks(range(L + 1), ["input"] + [f"layer {i + 1} (k={k}, d={d})" for i, (k, d) in enumerate(zip(ks, ds))])
+    ax.set_yticks(range(L + 1), ["input"] + [f"layer {i + 1} (k={k}, d={d})" for i, (k, d) in enumerate(zip(ks, ds, strict=True))])
     ax.set_ylim(-0.5, L + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("time step (samples)")

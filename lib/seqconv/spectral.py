@@ -442,7 +442,7 @@ def tone_mixture(
             f"freqs must lie in [0, sr/2] = [0, {sr / 2:g}] Hz (higher tones alias at this sample rate); "
             f"got values from {f.min():g} to {f.max():g}"
         )
-    n = int(round(duration * sr))
+    n = int(round(duration * sr))  # noqa: RUF046 - round() of a NumPy float stays a NumPy float
     if n < 1:
         raise ValueError(f"duration * sr must give at least one sample; got {duration} * {sr:g}")
     if noise > 0:
@@ -451,7 +451,7 @@ def tone_mixture(
         gen = check_generator(rng)
     t = np.arange(n) / sr
     y = np.zeros(n)
-    for freq, amp, phase in zip(f, a, p):  # a loop over the few tones, not over time
+    for freq, amp, phase in zip(f, a, p, strict=True):  # a loop over the few tones, not over time
         y += amp * np.sin(2.0 * np.pi * freq * t + phase)
     if noise > 0:
         y += noise * gen.standard_normal(n)

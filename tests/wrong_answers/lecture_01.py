@@ -67,3 +67,37 @@ def conv1d_same(X, K):
 ''',
     },
 }
+
+from tests.wrong_answers import Rule  # noqa: E402 - the records are defined once the package is importing its lectures
+
+RULES = {
+    "ex1-answer": [
+        Rule("returning `H` of shape `(n - s + 1, c_out)`", "ex1-tests-shape", ("squeezes the patch array",)),
+        Rule("(cross-correlation: no flip; no bias)", "ex1-tests-values",
+             ("true convolution: the kernel flipped", "flips the kernel (true convolution)")),
+        Rule("Mind the axes", "ex1-tests-values",
+             ("im2col with mismatched flattening", "flattens the (n_out, c_in, s) patches", "contracts channel axis with tap axis")),
+        Rule("no Python loop over time steps", "ex1-tests-vectorized", ("Python loop over output positions",)),
+        Rule("Write it yourself: while the hidden tests call your function, seqconv's convolutions, conv1d_loop, "
+             "np.convolve, np.correlate and scipy's correlate/convolve are switched off", "ex1-tests-values",
+             ("calls the library's seqconv.conv1d", "calls seqconv.conv1d - breaks", "np.correlate for every",
+              "np.correlate per (input, output)", "2-D scipy.signal.correlate")),
+        Rule("H[i, o] = sum_{u < s} sum_{c < c_in} X[i + u, c] * K[u, c, o]", "ex1-tests-values",
+             ("uses input channel 0's template", "only handles c_out = 1")),
+    ],
+    "ex2-answer": [
+        Rule("returning `H` of shape `(n, c_out)`", "ex2-tests-length",
+             ("full correlation trimmed", "copies X into X_pad[left:-right]")),
+        Rule("For an even $s$ the extra zero goes on the **right**", "ex2-tests-even",
+             ("extra zero on the left for even kernels", "extra zero of an even kernel on the LEFT", "PyTorch-style symmetric",
+              "pads (s-1)//2 zeros on both sides")),
+        Rule("Cross-correlation, no flip, no bias", "ex2-tests-odd",
+             ("np.convolve(..., mode='same')", "np.convolve(mode='same') (flips the kernel)")),
+        Rule("$s$ may be larger than $n$", "ex2-tests-even", ("zeros built as slices of X", "crops the kernel to n taps")),
+        Rule('so `padding="same"` itself is switched off while the hidden tests run', "ex2-tests-odd",
+             ("calls conv1d(..., padding='same')", "resolve_padding('same')")),
+        Rule('NumPy\'s and SciPy\'s `mode="same"` follow another convention for even kernels', "ex2-tests-even",
+             ("np.correlate(..., mode='same') per channel pair: numpy", "np.correlate(mode='same') per channel pair - breaks")),
+        Rule("H[i, o] = sum_{u, c} X[i - left + u, c] * K[u, c, o]", "ex2-tests-odd", ("only reads input channel 0",)),
+    ],
+}

@@ -132,3 +132,41 @@ def one_step_errors(x, s, padding, dilation=1):
 ''',
     },
 }
+
+from tests.wrong_answers import Rule  # noqa: E402 - the records are defined once the package is importing its lectures
+
+RULES = {
+    "ex1-answer": [
+        Rule("Return an `int`", "ex1-tests-measured", ("unseeded global np.random and a float result",)),
+        Rule("the **largest $k \\ge 1$ such that changing only the input `X[t + k]` changes some output `H[t]`**",
+             "ex1-tests-measured",
+             ("tries only k = 1, 2", "counts how many earlier outputs moved", "only tests k = 1", "searches k only up to 4",
+              "only asks whether output t reads input t + 1")),
+        Rule("(by more than `1e-9` in absolute value)", "ex1-tests-measured", ("exact comparison !=",)),
+        Rule("for any $t$", "ex1-tests-measured", ("perturbs only the last time step", "measures only how the middle output")),
+        Rule("random changes in every channel", "ex1-tests-measured",
+             ("changes only channel 0", "adds the same +1 to every channel", "adds the same constant to every channel",
+              "sets X[p] to zero")),
+        Rule("changes some output `H[t]`", "ex1-tests-measured", ("sums the change over output channels",)),
+        Rule("Do **not** compute the answer from `K.shape` or a padding rule", "ex1-tests-padding",
+             ("computes (s - 1) // 2 from K.shape", "reads the answer from K.shape")),
+        Rule("Do not modify `X` (work on copies)", "ex1-tests-measured", ("perturbs X in place and undoes it",)),
+    ],
+    "ex2-answer": [
+        Rule("returning `(train_mse, forecast_mse)`, two floats", "ex2-tests-values", ("returns one np.array([train, forecast])",)),
+        Rule('`padding` is anything `conv1d` accepts that keeps the length $n$ with stride 1: `"causal"`, `"same"`, an int $p$ '
+             "or a pair `(left, right)`", "ex2-tests-values",
+             ("handles only the strings", "own padding rule", '"same" with the extra zero of an even kernel on the left',
+              "'same' with the extra zero of an even kernel on the left (ceil)")),
+        Rule("for **every** $t = 0, \\dots, n-2$ (the first outputs read padding zeros; keep them)", "ex2-tests-values",
+             ("fits only on rows whose window is free of padding",)),
+        Rule("as in section 6 but for any padding and dilation", "ex2-tests-values",
+             ("ignores the dilation (contiguous windows)", "contiguous windows of s inputs", "masks future taps by index j > left")),
+        Rule("run the layer on `x[:t+1]` (same padding and dilation) and take its **last** output as the forecast of `x[t + 1]`",
+             "ex2-tests-values",
+             ("forecasts by zeroing only the input t + 1", "forecast = training predictions", "forecast zeroes the last `right` taps",
+              "forecast fills the future taps", "forecast zeroes the present tap too")),
+        Rule("Vectorized: no Python loop over $t$", "ex2-tests-causal", ("forecasts with a Python loop over t",)),
+        Rule("`b` of shape `(1,)`", "ex2-tests-values", ("no bias column in the design matrix",)),
+    ],
+}

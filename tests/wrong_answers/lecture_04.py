@@ -107,3 +107,47 @@ WRONG = {
         "one run at p_true = 0.5": _EX3_CALLS.format(model="cnn", start="t0", runs=1),
     },
 }
+
+from tests.wrong_answers import Rule  # noqa: E402 - the records are defined once the package is importing its lectures
+
+RULES = {
+    "ex1-answer": [
+        Rule("draw **exactly one** number `u = rng.random()`", "ex1-tests-randomness",
+             ("draws a random number only when 0 < p_true < 1", "skips the coin flips when p_true is 0 or 1", "rng.binomial")),
+        Rule("append to the window the **true** `x[start + i]` if `u < p_true`, otherwise `y_hat_i`", "ex1-tests-randomness",
+             ("truth iff u > 1 - p_true", "feeds the truth when u > p_true", "one coin flip for the whole run")),
+        Rule("Draw one number per step, in step order, including the last step (whose fed value is never used)",
+             "ex1-tests-randomness",
+             ("skips the draw after the last prediction", "no coin drawn at the last step", "coin i decides the value fed at step i-1")),
+        Rule("Use no other random numbers", "ex1-tests-randomness", ("own fixed-seed generator",)),
+        Rule("not the values that were fed back", "ex1-tests-extremes", ("returns the values that were fed back",)),
+        Rule("as a float array of shape `(steps,)`", "ex1-tests-randomness", ("buffer in x's dtype",)),
+        Rule("Raise `ValueError` if `start < W`", "ex1-tests-shape", ("no check that start >= W", "rejects start == W")),
+        Rule("or if `start + steps > len(x)` (there is no truth to feed)", "ex1-tests-shape",
+             ("no check of start + steps <= len(x)", "no length check: past the end", "feeds its own prediction when the truth runs out")),
+        Rule("Start from the true window `x[start - W : start]`", "ex1-tests-shape", ("first window off by one",)),
+    ],
+    "ex2-answer": [
+        Rule("mae[i] = mean over runs of |y_hat[i] - x[start + i]|", "ex2-tests-runs",
+             ("signed error (truth - prediction)", "root mean square over runs", "absolute value of the mean signed error",
+              "root mean squared error over runs", "median over runs", "worst case (max) over runs", "divides by (n_runs - 1)",
+              "compares with the previous value", "mean over both runs and horizon")),
+        Rule("The calls are made one after another with **the same** `rng`, so run `r` uses the next `steps` random numbers",
+             "ex2-tests-runs",
+             ("ignores n_runs (one run)", "each run gets a deepcopy of rng", "one call reused for every run",
+              "a fresh generator seeded from rng")),
+    ],
+    "ex3-answer": [
+        Rule("On the trained **two-layer** model `cnn`", "ex3-tests-numbers",
+             ("uses the linear model lin instead of cnn", "uses the linear model lin (breaks")),
+        Rule("from the first test time `t0` for `H` steps", "ex3-tests-numbers",
+             ("starts at the first test pair's index", "starts at the pair index", "starts one step early",
+              "horizon of 40 steps only")),
+        Rule("`mae_half`: the mean over the horizon of `horizon_mae(cnn, x, t0, H, p_true=0.5, n_runs=20, "
+             "rng=np.random.default_rng(2015))`", "ex3-tests-numbers",
+             ("one run at p_true = 0.5", "seed 0 for both generators", "one shared generator for both",
+              "a single run for mae_half", "uses the notebook's global rng")),
+        Rule("the mean over the horizon", "ex3-tests-numbers", ("sum over the horizon", "median over the horizon")),
+        Rule("compute two floats", "ex3-tests-numbers", ("keeps the (H,) curves",)),
+    ],
+}
