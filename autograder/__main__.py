@@ -45,7 +45,7 @@ def _grade(args: argparse.Namespace) -> int:
     settings = Settings(
         submissions=args.submissions, out=args.out, course_dir=args.course_dir, workers=args.workers,
         limits=Limits(cell_timeout_s=args.timeout, memory_mb=args.memory_mb, sandbox="none" if args.no_sandbox else "bwrap"),
-        force=args.force, db_url=args.db_url, progress=not args.no_progress,
+        force=args.force, db_url=args.db_url, progress=not args.no_progress and not args.verbose, verbose=args.verbose,
     )
     return grade(settings)
 
@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--db-url", default=None, help="gradebook database URL (default: sqlite in the course workspace)")
     gr.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
     gr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    gr.add_argument("--verbose", action="store_true",
+                    help="print a line per notebook as it is done: when, which worker, its status, and its time in kernel start, "
+                         "the student's cells and the trusted checks (COURSE_DIR/grading.log keeps them in any case)")
     gr.add_argument("--no-sandbox", action="store_true",
                     help="run student code without bubblewrap (resource limits only): only where bubblewrap cannot run, "
                          "on submissions you trust; the report says so")

@@ -120,6 +120,9 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+STOPPED = "the notebook was stopped"   # the reason given when no more precise one was recorded
+
+
 class _Unresponsive(Exception):
     """The kernel neither finished nor stopped when interrupted."""
 
@@ -142,6 +145,8 @@ class _LaunchingKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001 - jupyter_client's signature
         cmd = super().format_kernel_cmd(extra_arguments)
         if self.use_bwrap:
+            if self.workdir is None or self.sockets is None:
+                raise RuntimeError("the sandboxed kernel needs its working folder and socket folder set before it starts")
             sandbox.hand_over(self.workdir, self.sockets, Path(self.connection_file))
             cmd = sandbox.bwrap_command(cmd, workdir=self.workdir, sockets=self.sockets, connection_file=self.connection_file,
                                         font_cache=sandbox.font_cache())
@@ -455,25 +460,25 @@ class _StudentKernel:
             grade_id = str(nbgrader_meta(cell).get("grade_id", f"cell {index}"))[:80]
             timeouts_before = self.client.timeouts
             if not self._within_budget():
-                _mark_not_run(nb, code_cells[position:], self.stopped)
+                _mark_not_run(nb, code_cells[position:], self.stopped or STOPPED)
                 return
             try:
                 ran = _run(self.client, self.scratch, cell.source)
             except (_Unresponsive, DeadKernelError) as stop:
                 self._stop(stop, grade_id)
-                cell.outputs = [_error("TimeoutError" if isinstance(stop, _Unresponsive) else "DeadKernelError", self.stopped)]
-                _mark_not_run(nb, code_cells[position + 1:], self.stopped)
+                cell.outputs = [_error("TimeoutError" if isinstance(stop, _Unresponsive) else "DeadKernelError", self.stopped or STOPPED)]
+                _mark_not_run(nb, code_cells[position + 1:], self.stopped or STOPPED)
                 return
             except _Garbled as exc:
                 self._garbled(exc, grade_id)
-                _mark_not_run(nb, code_cells[position:], self.stopped)
+                _mark_not_run(nb, code_cells[position:], self.stopped or STOPPED)
                 return
             cell.outputs = list(ran.outputs)
             cell.execution_count = position + 1
             if self.client.timeouts > timeouts_before:
                 self._timed_out(grade_id)
                 if self.stopped:
-                    _mark_not_run(nb, code_cells[position + 1:], self.stopped)
+                    _mark_not_run(nb, code_cells[position + 1:], self.stopped or STOPPED)
                     return
 
     def _timed_out(self, what: str) -> None:
@@ -705,6 +710,8 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     km.workdir, km.sockets, km.use_bwrap = workdir, sockets, limits.sandbox == "bwrap"
     if km.use_bwrap:
         # A signal to bwrap would kill the sandbox, not interrupt the kernel: ask by message.
+        if km.kernel_spec is None:
+            raise RuntimeError("no python3 kernel is installed for the grader to start")
         km.kernel_spec.interrupt_mode = "message"
     client = _CappedClient(
         nbformat.v4.new_notebook(), km=km, timeout=limits.cell_timeout_s, allow_errors=True, interrupt_on_timeout=True,
@@ -767,7 +774,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
                               "(its own, or in files kept in memory: /tmp, /dev/shm, shared memory)")
     for cell in nb.cells:
         if is_test_cell(cell):
-            grade_id = nbgrader_meta(cell).get("grade_id")
+            grade_id = str(nbgrader_meta(cell).get("grade_id"))
             cell.outputs = _test_outputs(verdicts.get(grade_id), kernel.stopped)
     dropped = client.dropped + _cap_outputs([c for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)],
                                             limits.output_bytes)

@@ -23,6 +23,7 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -38,6 +39,7 @@ MISSING = "missing"
 INVALID = "invalid notebook"
 TAMPERED = "tampered"
 GRADER_ERROR = "grader error"
+LOG_NAME = "grading.log"   # in the course workspace: one line per job graded (log_line)
 STATUSES = (GRADED, MISSING, INVALID, "timeout", "kernel died", TAMPERED, GRADER_ERROR)
 
 
@@ -76,6 +78,9 @@ class JobResult:
     notebook_json: str
     details: list[str]
     timings: Timings = field(default_factory=Timings)
+    started: float = 0.0     # wall-clock time (time.time()) the worker took the job
+    ended: float = 0.0       # and finished it
+    worker: int = 0          # the worker's process id
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ def run_job(job: Job) -> JobResult:
     """Worker entry point: execute one sanitized notebook."""
     # made by the main process, which validated them: a second schema validation here would cost
     # about 0.1 s of a worker's time per notebook, for nothing
+    started = time.time()
     nb = nbformat.v4.reads(job.notebook_json)
     master = nbformat.v4.reads(job.master_json)
     workdir = Path(job.workdir)
@@ -118,7 +124,8 @@ def run_job(job: Job) -> JobResult:
             lifetime.reap_orphans()
     # validated where it is read, in the main process
     executed_json = nbformat.v4.writes_json(executed.nb)
-    return JobResult(job.student, job.lecture, executed.status, executed_json, executed.details, executed.timings)
+    return JobResult(job.student, job.lecture, executed.status, executed_json, executed.details, executed.timings,
+                     started=started, ended=time.time(), worker=os.getpid())
 
 
 @dataclass
@@ -131,6 +138,7 @@ class Settings:
     force: bool = False
     db_url: str | None = None
     progress: bool = True
+    verbose: bool = False    # print each job's log line (grading.log in the workspace has them anyway)
 
 
 class Grader:
@@ -262,6 +270,13 @@ class Grader:
                     bar.update(1)
         bar.close()
 
+    def _log(self, result: JobResult, record_s: float) -> None:
+        line = log_line(result, record_s)
+        with (self.course.root / LOG_NAME).open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+        if self.settings.verbose:
+            print(line, file=sys.stderr, flush=True)
+
     def _finish(self, job: Job, get_result) -> None:
         outcome = self.outcomes[(job.student, job.lecture)]
         try:
@@ -272,6 +287,7 @@ class Grader:
             by_hand = evasion.send_to_review(executed, found) if found else []
             score = record.record(self.course, job.student, job.lecture, executed, by_hand=by_hand)
             self.timings.append(JobTimings(job.student, job.lecture, result.timings, time.perf_counter() - started))
+            self._log(result, time.perf_counter() - started)
         except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
             outcome.status = GRADER_ERROR
             outcome.details.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
@@ -285,6 +301,16 @@ class Grader:
                                    + "; ".join(str(e) for e in found[:5]) + (" ..." if len(found) > 5 else ""))
         outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
         self._save_state()
+
+
+def log_line(result: JobResult, record_s: float) -> str:
+    """One job in the grading log: when and where it ran, its status, where its time went."""
+    t = result.timings
+    when = datetime.fromtimestamp(result.started).isoformat(timespec="seconds")
+    return (f"{when}  worker {result.worker}  {result.student}/{result.lecture}  {result.status}  "
+            f"{result.ended - result.started:.2f} s: kernel start {t.kernel_start_s:.2f}, link {t.link_s:.2f}, "
+            f"cells {t.cells_s:.2f}, trusted checks {t.trusted_s:.2f} (student calls {t.calls_s:.2f}), "
+            f"shutdown {t.shutdown_s:.2f}; recorded in {record_s:.2f}")
 
 
 def _max_score(nb) -> float:

@@ -46,7 +46,7 @@ def sanitize(course: CourseWorkspace, student: str, lecture: str, nb: NotebookNo
     """
     from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
-    config = course.config.copy()
+    config = copy.deepcopy(course.config)
     config.OverwriteCells.add_missing_cells = True
     resources = _resources(course, student, lecture)
     # first, before any nbgrader preprocessor: nbgrader 0.9 fails on metadata a student can

@@ -68,7 +68,7 @@ def write_csv(path: Path, outcomes: list) -> None:
 
 def terminal_table(outcomes: list, lectures: list[str]) -> str:
     """Students x lectures: the score, or the status when it is not a plain grade."""
-    table = defaultdict(dict)
+    table: dict[str, dict[str, str]] = defaultdict(dict)
     for o in outcomes:
         mark = f"{o.score:g}/{o.max_score:g}" + ("*" if o.needs_manual_grade else "")
         if SHORT.get(o.status):

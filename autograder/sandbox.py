@@ -194,11 +194,12 @@ class ProcessGroup:
     def __init__(self, max_processes: int = MAX_PROCESSES, memory_bytes: int | None = None):
         name = f"seqconv-grading-{uuid.uuid4().hex[:12]}"
         pids, memory = _hierarchy("pids"), None if memory_bytes is None else _hierarchy("memory")
+        capped = {} if memory_bytes is None else _memory_settings(memory_bytes)
         if pids is not None and pids == memory:   # cgroup v2: one group, both controllers
-            self.path = self.memory = _make_group(pids / name, {"pids.max": str(max_processes), **_memory_settings(memory_bytes)})
+            self.path = self.memory = _make_group(pids / name, {"pids.max": str(max_processes), **capped})
         else:
             self.path = None if pids is None else _make_group(pids / name, {"pids.max": str(max_processes)})
-            self.memory = None if memory is None else _make_group(memory / name, _memory_settings(memory_bytes))
+            self.memory = None if memory is None else _make_group(memory / name, capped)
 
     @property
     def folders(self) -> list[Path]:

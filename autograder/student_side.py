@@ -53,6 +53,8 @@ _fork, _waitpid, _kill, _exit, _open = os.fork, os.waitpid, os.kill, os._exit, o
 def _private_checks():
     """A copy of seqconv.checks that only this module holds (patching the real one changes nothing here)."""
     spec = importlib.util.spec_from_file_location("_grader_checks", seqconv.checks.__file__)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load a copy of {seqconv.checks.__file__}")
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "seqconv"
     spec.loader.exec_module(module)
@@ -131,11 +133,29 @@ def _changed(kept) -> list:
     return changed
 
 
+def _alias(value, arguments) -> list | None:
+    """How the returned value shares an argument's memory, as the tests could see it at home:
+    [position or name, "is"] for the argument itself (a list, a dict, an array), or [position or
+    name, byte offset, shape, strides, the argument's strides] for a view into an array argument."""
+    for key, argument in arguments:
+        if value is argument and type(value) in (list, dict, np.ndarray):
+            return [key, "is"]
+    if not isinstance(value, np.ndarray):
+        return None
+    for key, argument in arguments:
+        if (isinstance(argument, np.ndarray) and argument.dtype == value.dtype and value.size
+                and np.shares_memory(value, argument)):
+            offset = value.__array_interface__["data"][0] - argument.__array_interface__["data"][0]
+            return [key, int(offset), list(value.shape), list(value.strides), list(argument.strides)]
+    return None
+
+
 def _call(fn, args, kwargs, request: dict) -> dict:
     """``fn(*args, **kwargs)`` as the tests see it at home: the trusted process's warning filters in
     force (a warning the tests turn into an error raises here, inside the call; read-only arrays
     arrive read-only, pickle keeps the flag). Returns the value and what else the tests can
-    observe: the warnings shown, the arguments changed in place, the generators' states."""
+    observe: the warnings shown, the arguments changed in place, the generators' states, and
+    whether the value is an argument or a view into one."""
     arguments = [*enumerate(args), *kwargs.items()]
     kept = _copies(arguments)
     shown = []
@@ -145,11 +165,12 @@ def _call(fn, args, kwargs, request: dict) -> dict:
 
     with warnings.catch_warnings():
         if "warnings" in request:
-            warnings.filters[:] = list(request["warnings"])
-            warnings._filters_mutated()
+            warnings.filters[:] = list(request["warnings"])  # type: ignore[index]  # a list at run time
+            warnings._filters_mutated()  # type: ignore[attr-defined]  # CPython hook: the filters changed
         warnings.showwarning = show
         value = fn(*args, **kwargs)
-    return {"value": value, "after": _after(arguments), "changed": _changed(kept), "warnings": shown}
+    return {"value": value, "after": _after(arguments), "changed": _changed(kept), "warnings": shown,
+            "alias": _alias(value, arguments)}
 
 
 def _lookup(namespace: dict, name: str):

@@ -183,7 +183,7 @@ def _collect(entries: list[_Entry], reader: _Reader, lectures: list[str], finger
         matches = {lecture: n for lecture, n in matches.items() if n >= max(1, len(missing[lecture]) // 2)}
         if matches:
             found.append(candidate)
-            del missing[max(matches, key=matches.get)]
+            del missing[max(matches, key=lambda name: matches[name])]
     return found
 
 
@@ -279,7 +279,7 @@ def _assign(student: str, candidates: list[Candidate], lectures: list[str], fing
             continue
         free = [i for i in range(len(candidates)) if i not in chosen.values()]
         overlap = {i: len(_prints(candidates[i], wanted_any) & wanted) for i in free}
-        best = max(overlap, key=overlap.get, default=None)
+        best = max(overlap, key=lambda i: overlap[i], default=None)
         if best is not None and overlap[best] >= max(1, len(wanted) // 2):
             chosen[lecture] = best
             notes[lecture].append(f"renamed: graded {_safe(candidates[best].origin)} as {lecture}.ipynb")

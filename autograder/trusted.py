@@ -59,7 +59,7 @@ def _link_module() -> types.ModuleType:
             raise RuntimeError("student_function is resolved in the student's kernel only")
 
         student_function.__module__, student_function.__qualname__ = LINK_MODULE, "student_function"
-        module.student_function = student_function
+        module.student_function = student_function  # type: ignore[attr-defined]  # a module made here, for pickling
         sys.modules[LINK_MODULE] = module
     return module
 
@@ -141,12 +141,12 @@ class StudentFunction:
         outcome = self._link.ask({"op": "call", "name": self.__name__, "args": args, "kwargs": kwargs,
                                   "contexts": list(checks._remote_contexts), "warnings": list(warnings.filters)},
                                  f"{self.__name__}()")
-        if not isinstance(outcome, dict) or set(outcome) != {"value", "after", "changed", "warnings"}:
+        if not isinstance(outcome, dict) or set(outcome) != {"value", "after", "changed", "warnings", "alias"}:
             raise StudentCodeStopped("the kernel's answer is not in the expected form")
         _write_back(args, kwargs, outcome["after"])
         _apply_changes(args, kwargs, outcome["changed"])
         _warn_again(outcome["warnings"])
-        return outcome["value"]
+        return _aliased(args, kwargs, outcome["value"], outcome["alias"])
 
     def __reduce__(self):
         return (_link_module().student_function, (self.__name__,))
@@ -169,6 +169,41 @@ def _write_back(args: tuple, kwargs: dict, after: object) -> None:
         if isinstance(target, np.random.Generator) and state.get("bit_generator") == target.bit_generator.state["bit_generator"]:
             with contextlib.suppress(Exception):
                 target.bit_generator.state = state
+
+
+def _aliased(args: tuple, kwargs: dict, value: object, alias: object) -> object:
+    """The value as the student's function returned it: this process's own argument when it returned
+    its argument, a view into it when it returned a view (so that a later change of the argument shows
+    in the value, as at home). Anything the report does not match exactly leaves the plain value."""
+    import numpy as np
+
+    if not (isinstance(alias, list) and len(alias) in (2, 5)):
+        return value
+    target = _argument(args, kwargs, alias[0])
+    if alias[1:] == ["is"]:
+        same_kind = type(target) is type(value) and (not isinstance(value, np.ndarray) or (
+            isinstance(target, np.ndarray) and target.shape == value.shape and target.dtype == value.dtype))
+        return target if same_kind and _same_data(target, value) else value
+    offset, shape, strides, argument_strides = alias[1:]
+    if not (isinstance(target, np.ndarray) and isinstance(value, np.ndarray) and target.dtype == value.dtype
+            and list(target.strides) == argument_strides and isinstance(offset, int) and offset >= 0):
+        return value
+    try:
+        view = np.ndarray(tuple(shape), dtype=target.dtype, buffer=target, offset=offset, strides=tuple(strides))
+    except (TypeError, ValueError):
+        return value
+    return view if _same_data(view, value) else value
+
+
+def _same_data(a: object, b: object) -> bool:
+    import numpy as np
+
+    with contextlib.suppress(Exception):
+        if isinstance(a, np.ndarray):
+            other = np.asarray(b)
+            return bool(a.shape == other.shape and np.array_equal(a, other, equal_nan=a.dtype.kind in "fc"))
+        return bool(a == b)
+    return False
 
 
 def _argument(args: tuple, kwargs: dict, key: object) -> object:
@@ -281,7 +316,10 @@ def run(job: dict, link: Link, namespace: dict, start: int) -> None:
 
     def count_lines(fn, *args) -> int:
         request = {"op": "count_lines", "fn": fn, "args": args, "contexts": list(checks._remote_contexts)}
-        return int(link.ask(request, f"{getattr(fn, '__name__', 'your function')}() (counting its lines)"))
+        count = link.ask(request, f"{getattr(fn, '__name__', 'your function')}() (counting its lines)")
+        if not isinstance(count, int):
+            raise TypeError(f"the line count came back as {type(count).__name__}, not an int")
+        return count
 
     checks._line_counter = count_lines
     # Hidden parts run after every visible part, each in a copy of the namespace as it was

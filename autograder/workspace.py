@@ -9,6 +9,7 @@
       autograded/<student>/<lecture>/  executed and scored notebooks (instructor's eyes only)
       work/<student>/<lecture>/        each grading kernel's working directory
       grading-state.json       what was graded from which inputs (for idempotent re-runs)
+      grading.log              one line per notebook graded: when, which worker, status, where the time went
 
 Only the main process of a grading run writes to the gradebook (SQLite takes one writer
 at a time); the workers never open it. The database URL is nbgrader's, so a server

@@ -254,6 +254,17 @@ OBSERVED = {
     "raises NumPy's own exception": ("import numpy as np\ndef f():\n    raise np.linalg.LinAlgError('singular')",
                                      "import numpy as np\ntry:\n    f()\nexcept np.linalg.LinAlgError:\n    pass\n"
                                      "else:\n    raise AssertionError('should raise')"),
+    "returns its argument itself": ("def f(x):\n    return x",
+                                    "import numpy as np\nx = np.zeros(3)\nout = f(x)\nx[0] = 7.0\n"
+                                    "assert out[0] == 7.0, 'out is x: it sees the change'"),
+    "returns a view of its argument": ("def f(x):\n    return x[1::2]",
+                                       "import numpy as np\nx = np.zeros(6)\nout = f(x)\nx[3] = 7.0\n"
+                                       "assert out[1] == 7.0, 'out is a view of x: it sees the change'"),
+    "returns a copy": ("def f(x):\n    return x[1::2].copy()",
+                       "import numpy as np\nx = np.zeros(6)\nout = f(x)\nx[3] = 7.0\n"
+                       "assert out[1] == 0.0, 'out is a copy: x changing leaves it alone'"),
+    "returns the list it was given": ("def f(xs):\n    xs.append(1)\n    return xs",
+                                      "xs = []\nout = f(xs)\nassert out is xs and xs == [1], 'f appends to xs and returns it'"),
     "writes to a read-only array": ("def f(x):\n    x[0] = 1.0\n    return x",
                                     "import numpy as np\nx = np.zeros(3)\nx.flags.writeable = False\n"
                                     "try:\n    f(x)\nexcept ValueError:\n    pass\nelse:\n    raise AssertionError('x is read-only')"),

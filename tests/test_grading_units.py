@@ -468,3 +468,44 @@ def test_feedback_section_size_is_bounded(releases):
     section = feedback.render_lecture(FIRST, outcome, nb, {})
     assert len(section) < feedback.MAX_SECTION + 20_000
     assert "more outputs not shown" in section and "its page would be too large" in section
+
+
+def test_a_forged_alias_report_never_reaches_past_the_argument():
+    """The student's kernel says how the value it returned shares an argument's memory (issue 12);
+    a kernel that lies gets the plain value back: no view past the argument's own buffer, no view
+    whose data differ from the value sent."""
+    import numpy as np
+
+    from autograder.trusted import _aliased
+
+    x = np.arange(6.0)
+    value = np.arange(6.0)[1::2]
+    honest = _aliased((x,), {}, value, [0, 8, [3], [16], [8]])
+    assert np.shares_memory(honest, x) and np.array_equal(honest, value)
+    forged = [
+        [0, 8, [1000], [8], [8]],          # past the end of x
+        [0, -8, [3], [16], [8]],           # before its start
+        [0, 0, [3], [-8], [8]],            # backwards from its first element
+        [0, 8, [3], [16], [16]],           # x's strides misreported
+        [0, 0, [3], [16], [8]],            # a view whose data are not the value sent
+        [5, 8, [3], [16], [8]],            # no such argument
+        ["x", "is"], [0, "is"],            # x is not the value
+        [0, 8, "3", [16], [8]], "garbage", None,
+    ]
+    for alias in forged:
+        got = _aliased((x,), {}, value, alias)
+        assert got is value, f"alias {alias!r} gave {got!r}"
+
+
+def test_the_grading_log_has_a_line_per_job_with_its_times(tmp_path, capsys):
+    """--verbose prints, and the workspace's grading.log keeps, one line per notebook: when, which
+    worker, the status and where the time went (issue 13)."""
+    from autograder.execute import Timings
+    from autograder.grade import JobResult, log_line
+
+    result = JobResult("ada", "01-conv1d", "graded", "{}", [], Timings(kernel_start_s=0.5, link_s=0.25, cells_s=1.0, trusted_s=2.0,
+                       calls_s=1.5, shutdown_s=0.1), started=1_700_000_000.0, ended=1_700_000_004.0, worker=4242)
+    line = log_line(result, 0.125)
+    for part in ("worker 4242", "ada/01-conv1d", "graded", "4.00 s", "kernel start 0.50", "link 0.25", "cells 1.00",
+                 "trusted checks 2.00 (student calls 1.50)", "shutdown 0.10", "recorded in 0.12"):
+        assert part in line, f"{part!r} missing from the log line {line!r}"

@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import sys
 from collections.abc import Callable, Iterator
+from typing import cast
 
 import numpy as np
 
@@ -58,8 +59,9 @@ def check_type(got: object, expected: type | tuple[type, ...], *, call: str) -> 
 def check_shape(got: object, expected_shape: tuple[int, ...], *, call: str) -> None:
     """Fail unless ``got`` is an array of exactly ``expected_shape``."""
     check_type(got, np.ndarray, call=call)
-    if got.shape != tuple(expected_shape):
-        raise AssertionError(f"{call} should return shape {tuple(expected_shape)}; it returned shape {got.shape}")
+    shape = cast(np.ndarray, got).shape   # an array: check_type has raised otherwise
+    if shape != tuple(expected_shape):
+        raise AssertionError(f"{call} should return shape {tuple(expected_shape)}; it returned shape {shape}")
 
 
 def check_close(got: object, expected: object, *, call: str, rtol: float = 1e-6, atol: float = 1e-8) -> None:
@@ -68,13 +70,13 @@ def check_close(got: object, expected: object, *, call: str, rtol: float = 1e-6,
     The message names the first position that differs, both values there, and how many differ.
     """
     expected_arr = np.asarray(expected)
-    if np.ndim(expected) == 0 and not isinstance(got, np.ndarray):
+    if expected_arr.ndim == 0 and not isinstance(got, np.ndarray):
         if not isinstance(got, (int, float, np.number)) or isinstance(got, bool):
             raise AssertionError(f"{call} should return a number close to {float(expected_arr):.6g}; it returned {describe(got)}")
         got_arr = np.asarray(got)
     else:
         check_shape(got, expected_arr.shape, call=call)
-        got_arr = got
+        got_arr = cast(np.ndarray, got)
     if got_arr.dtype.kind not in "biuf":
         raise AssertionError(f"{call} should return numbers; it returned dtype {got_arr.dtype}")
     close = np.isclose(got_arr, expected_arr, rtol=rtol, atol=atol, equal_nan=True)
@@ -92,8 +94,8 @@ def check_close(got: object, expected: object, *, call: str, rtol: float = 1e-6,
 def check_equal(got: object, expected: object, *, call: str) -> None:
     """Fail unless ``got == expected`` (exact; for ints, strings, tuples, lists)."""
     if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
-        check_shape(got, np.shape(expected), call=call)
-        if not np.array_equal(got, expected):
+        check_shape(got, np.asarray(expected).shape, call=call)
+        if not np.array_equal(np.asarray(got), np.asarray(expected)):
             mismatch = tuple(int(i) for i in np.argwhere(np.asarray(got) != np.asarray(expected))[0])
             e, g = np.asarray(expected)[mismatch].item(), np.asarray(got)[mismatch].item()
             raise AssertionError(f"{call}: wrong value at index {mismatch}: expected {e!r}, got {g!r}")
@@ -284,7 +286,7 @@ def enter_remote(spec: tuple, namespace: dict) -> contextlib.AbstractContextMana
     """
     kind, argument = spec
     if kind == "disabled":
-        found = [f for f in (_resolve(tuple(ref), namespace) for ref in argument) if f is not None]
+        found = [f for f in (_resolve(tuple(ref), namespace) for ref in argument) if callable(f)]
         return _disabled_here(namespace, *found)
     if kind == "padding_refused":
         return _padding_refused_here(str(argument), namespace)

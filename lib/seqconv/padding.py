@@ -149,7 +149,7 @@ def _as_sequence(s: object, i: int) -> np.ndarray:
     return arr
 
 
-def _resolve_dtype(arrays: list[np.ndarray], dtype: object) -> np.dtype:
+def _resolve_dtype(arrays: list[np.ndarray], dtype: DTypeLike | None) -> np.dtype:
     # np.asarray([]) is float64: an empty list must not turn integer ids into floats.
     non_empty = [a for a in arrays if a.shape[0] > 0] or arrays
     common = np.result_type(*non_empty)

@@ -8,6 +8,7 @@ imported only when a function runs, so ``import seqconv`` does not pick a backen
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -26,7 +27,7 @@ __all__ = [
     "plot_mask",
 ]
 
-COURSE_STYLE: dict[str, object] = {
+COURSE_STYLE: dict[str, Any] = {
     "figure.figsize": (8.0, 3.0),
     "figure.dpi": 100,
     "figure.constrained_layout.use": True,
@@ -47,7 +48,7 @@ COURSE_STYLE: dict[str, object] = {
 
 def use_course_style() -> None:
     """Set the course's readable matplotlib defaults (``COURSE_STYLE``); calling it again is harmless."""
-    mpl.rcParams.update(COURSE_STYLE)
+    mpl.rcParams.update(COURSE_STYLE)  # type: ignore[arg-type]  # matplotlib types the keys as literals
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -291,7 +292,7 @@ def plot_mask(mask: object, *, ax: Axes | None = None, title: str = "Padding mas
         raise ValueError(f"mask must hold only 0/1 (or False/True); got values {np.unique(m)[:6]}")
     ax = _axes(ax)
     B, T = m.shape
-    valid_color = mpl.colormaps["tab10"](0)
+    valid_color = mpl.colors.to_hex(mpl.colormaps["tab10"](0))
     ax.imshow(m, cmap=ListedColormap(["#dddddd", valid_color]), vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     # white cell borders so single positions can be counted
     ax.set_xticks(np.arange(-0.5, T, 1), minor=True)

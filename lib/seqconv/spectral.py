@@ -66,17 +66,19 @@ def _check_bool(value: object, name: str) -> bool:
 def _check_positive_real(value: object, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a positive number; got {type(value).__name__} {value!r}")
-    if not np.isfinite(value) or value <= 0:
+    number = float(value)
+    if not np.isfinite(number) or number <= 0:
         raise ValueError(f"{name} must be a positive number; got {value!r}")
-    return float(value)
+    return number
 
 
 def _check_nonnegative_real(value: object, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number >= 0; got {type(value).__name__} {value!r}")
-    if not np.isfinite(value) or value < 0:
+    number = float(value)
+    if not np.isfinite(number) or number < 0:
         raise ValueError(f"{name} must be a number >= 0; got {value!r}")
-    return float(value)
+    return number
 
 
 def _check_win_hop(win: object, hop: object) -> tuple[int, int]:
@@ -405,7 +407,7 @@ def tone_mixture(
     freqs: object,
     amps: object,
     *,
-    sr: int = 8000,
+    sr: float = 8000,
     duration: float = 2.0,
     noise: float = 0.0,
     phases: object = None,

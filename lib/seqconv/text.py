@@ -248,7 +248,7 @@ def embedding_lookup(ids: object, E: object) -> np.ndarray:
 
 def _check_scale(scale: object, name: str) -> float:
     if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, numbers.Real) or not (
-        np.isfinite(scale) and scale > 0
+        np.isfinite(float(scale)) and float(scale) > 0
     ):
         raise ValueError(f"{name} must be a finite number > 0; got {scale!r}")
     return float(scale)
