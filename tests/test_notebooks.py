@@ -6,11 +6,13 @@ nbval (configured in pyproject.toml) separately executes every master in solutio
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
 from autograder import release
-from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids, put_interpreter_scripts_on_path
+from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids, put_interpreter_scripts_on_path
 from tests import notebook_tools as nbt
 from tests.blind_answers import BLIND_CORRECT
 from tests.wrong_answers import RULES, WRONG_ANSWERS, named
@@ -110,3 +112,15 @@ def test_every_exercise_has_wrong_answers_rules_and_correct_alternatives(lecture
                 if len(names) != 1:
                     problems.append(f"{grade_id}: {part!r} names {len(names)} wrong answers, one wanted: {names}")
     assert not problems, f"{lecture}:\n" + "\n".join(problems)
+
+
+SOURCE_LECTURE = re.compile(r"\bseed(?:'s| lecture| version| notebook| loop)\b|\bthe seed\b(?! ?\d)", re.IGNORECASE)
+
+
+def test_no_student_facing_text_names_the_lecture_the_course_grew_from():
+    """Students never saw it: the notebooks they get and the library they read never mention it
+    ("the seed" of an RNG, "an int seed", stay fine)."""
+    texts = {p: p.read_text() for p in [*NOTEBOOKS.glob("*.ipynb"), *(ROOT / "lib" / "seqconv").glob("*.py")]}
+    found = [f"{p.relative_to(ROOT)}: ...{t[max(m.start() - 40, 0):m.end() + 40]!r}..."
+             for p, t in texts.items() for m in SOURCE_LECTURE.finditer(t)]
+    assert not found, "\n".join(found)

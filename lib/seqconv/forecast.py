@@ -6,7 +6,7 @@ The pieces, in the order the lecture uses them:
 - :func:`make_windows` turns a series into supervised pairs (window -> value ``horizon``
   steps after it); :func:`time_split` cuts them into train/test by time.
 - :class:`CausalConvForecaster` predicts the next value from a window of the past, either
-  linearly (``hidden=0``, the seed's model) or with a two-layer causal CNN; its gradients
+  linearly (``hidden=0``, the simplest model) or with a two-layer causal CNN; its gradients
   are derived by hand and vectorized.
 - :func:`fit` runs mini-batch SGD where one epoch is a full pass over the shuffled data.
 - :func:`predict_one_step` returns predictions *with their time indices*, so a plot is not
@@ -155,7 +155,7 @@ class CausalConvForecaster:
 
     Two variants, both causal by construction (they only ever see the window, i.e. the past):
 
-    - ``hidden=0`` (linear, the seed's model): ``y = sum_u X[u] K[u] + b``, i.e. one causal
+    - ``hidden=0`` (linear, the simplest model): ``y = sum_u X[u] K[u] + b``, i.e. one causal
       conv with kernel size ``window`` read at the last time step.
       Parameters ``K: (window, 1, 1)``, ``b: (1,)``.
     - ``hidden=h > 0`` (two-layer causal CNN): a conv with kernel size ``k`` and ``h`` output

@@ -186,7 +186,7 @@ def hann(win: int, *, periodic: bool = True) -> np.ndarray:
     librosa's; it is the symmetric window of length ``win + 1`` without its last point.
     periodic=False: ``w[k] = 0.5 - 0.5 cos(2 pi k / (win - 1))``, symmetric, equal to
     ``np.hanning(win)`` and ``scipy.signal.get_window("hann", win, fftbins=False)``
-    (the seed lecture's choice, which is slightly off for overlapping frames).
+    (a common choice, slightly off for overlapping frames).
     ``hann(1)`` is ``[1.0]`` either way, as in scipy and NumPy.
     Returns (win,).
     """

@@ -7,7 +7,7 @@ Pipeline of lecture 07::
          --linear--> logits (n_classes,)
 
 Special ids: ``<pad>`` is always 0 and ``<unk>`` always 1; a token the vocabulary
-has not seen encodes to ``<unk>`` (the seed's encoder raised ``KeyError``).
+has not seen encodes to ``<unk>`` (a plain dictionary lookup would raise ``KeyError``).
 """
 
 from __future__ import annotations
