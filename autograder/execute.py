@@ -433,6 +433,8 @@ class _StudentKernel:
         self.stopped: str | None = None   # why the kernel can no longer run anything
         self.calls = 0
         self.calls_s = 0.0   # time spent answering the trusted checks' calls
+        self.cells_s = 0.0   # time spent running the student's cells
+        self.start_cells(result.nb)
         self.deadline = time.monotonic() + limits.notebook_s
         self.rpc_fd: int | None = None
 
@@ -452,34 +454,68 @@ class _StudentKernel:
         self.result.status = KERNEL_DIED
         self.result.details.append(self.stopped)
 
-    def run_cells(self, nb: NotebookNode) -> None:
-        """Run every code cell but the test cells, in order, keeping their outputs."""
-        code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_test_cell(c)]
-        for position, index in enumerate(code_cells):
-            cell = nb.cells[index]
-            grade_id = str(nbgrader_meta(cell).get("grade_id", f"cell {index}"))[:80]
-            timeouts_before = self.client.timeouts
-            if not self._within_budget():
-                _mark_not_run(nb, code_cells[position:], self.stopped or STOPPED)
-                return
-            try:
-                ran = _run(self.client, self.scratch, cell.source)
-            except (_Unresponsive, DeadKernelError) as stop:
-                self._stop(stop, grade_id)
-                cell.outputs = [_error("TimeoutError" if isinstance(stop, _Unresponsive) else "DeadKernelError", self.stopped or STOPPED)]
-                _mark_not_run(nb, code_cells[position + 1:], self.stopped or STOPPED)
-                return
-            except _Garbled as exc:
-                self._garbled(exc, grade_id)
-                _mark_not_run(nb, code_cells[position:], self.stopped or STOPPED)
-                return
-            cell.outputs = list(ran.outputs)
-            cell.execution_count = position + 1
-            if self.client.timeouts > timeouts_before:
-                self._timed_out(grade_id)
-                if self.stopped:
-                    _mark_not_run(nb, code_cells[position + 1:], self.stopped or STOPPED)
+    def start_cells(self, nb: NotebookNode) -> None:
+        """The student's notebook whose code cells (the test cells excepted) ``run_until`` runs, in order."""
+        self.nb = nb
+        self.code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_test_cell(c)]
+        self.positions: dict[str, int] = {}   # grade_id -> index of its cell in the notebook
+        for index, cell in enumerate(nb.cells):
+            self.positions.setdefault(str(nbgrader_meta(cell).get("grade_id")), index)
+        self.next = 0   # the position in code_cells of the next cell to run
+
+    def reach(self, grade_id: str, through: bool) -> None:
+        """Run the student's cells up to the cell ``grade_id`` (through it when ``through``), as a
+        notebook run from the top reaches it. Before a test cell, keep the kernel's names as they
+        are there: the test's hidden part, run later, calls the functions the test saw."""
+        index = self.positions.get(grade_id)
+        if index is None:
+            return   # not in the student's notebook: the calls see the kernel as it is
+        self.run_until(index + 1 if through else index)
+        if not through and not self.stopped:
+            self.call_in_kernel(f"__import__('_grader_link').pin({grade_id!r})", f"the cells before {grade_id[:80]}")
+
+    def run_until(self, stop: int | None) -> None:
+        """Run the student's cells not run yet that come before notebook index ``stop`` (all when None),
+        keeping their outputs."""
+        started = time.perf_counter()
+        try:
+            while self.next < len(self.code_cells) and (stop is None or self.code_cells[self.next] < stop):
+                if not self._run_cell(self.next):
+                    _mark_not_run(self.nb, self.code_cells[self.next:], self.stopped or STOPPED)
+                    self.next = len(self.code_cells)
                     return
+                self.next += 1
+        finally:
+            self.cells_s += time.perf_counter() - started
+
+    def _run_cell(self, position: int) -> bool:
+        """Run one code cell; False when the kernel can run nothing more (the cells left are not run)."""
+        if self.stopped:
+            return False
+        index = self.code_cells[position]
+        cell = self.nb.cells[index]
+        grade_id = str(nbgrader_meta(cell).get("grade_id", f"cell {index}"))[:80]
+        timeouts_before = self.client.timeouts
+        if not self._within_budget():
+            return False
+        try:
+            ran = _run(self.client, self.scratch, cell.source)
+        except (_Unresponsive, DeadKernelError) as stop:
+            self._stop(stop, grade_id)
+            cell.outputs = [_error("TimeoutError" if isinstance(stop, _Unresponsive) else "DeadKernelError", self.stopped or STOPPED)]
+            self.next += 1   # this cell has its output
+            return False
+        except _Garbled as exc:
+            self._garbled(exc, grade_id)
+            return False
+        cell.outputs = list(ran.outputs)
+        cell.execution_count = position + 1
+        if self.client.timeouts > timeouts_before:
+            self._timed_out(grade_id)
+            if self.stopped:
+                self.next += 1
+                return False
+        return True
 
     def _timed_out(self, what: str) -> None:
         """``what`` timed out and was interrupted: go on if the kernel recovered, within MAX_TIMEOUTS."""
@@ -548,15 +584,16 @@ class _StudentKernel:
             return {"status": "error", "message": f"the grader's link in your kernel failed ({errors[0].ename}: {errors[0].evalue[:300]})"}
         return {"status": "ok"}
 
-    def answer(self, request_b64: str, what: str) -> dict:
-        """Run one request of the trusted checks; the reply to send back to them."""
+    def answer(self, request_b64: str, what: str, at: str | None) -> dict:
+        """Run one request of the trusted checks (with the kernel's names as they were before the
+        test cell ``at``, when given); the reply to send back to them."""
         started = time.perf_counter()
         try:
-            return self._answer(request_b64, what)
+            return self._answer(request_b64, what, at)
         finally:
             self.calls_s += time.perf_counter() - started
 
-    def _answer(self, request_b64: str, what: str) -> dict:
+    def _answer(self, request_b64: str, what: str, at: str | None) -> dict:
         self.calls += 1
         rpc = self.workdir / ".grader"
         request_name, result_name = f"request-{self.calls}", f"result-{self.calls}"
@@ -573,7 +610,7 @@ class _StudentKernel:
         except OSError as exc:
             return {"status": "error", "message": f"the grader could not pass the arguments to your kernel ({exc.strerror or exc})"}
         reply = self.call_in_kernel(
-            f"__import__('_grader_link').serve({str(rpc / request_name)!r}, {str(rpc / result_name)!r})", what)
+            f"__import__('_grader_link').serve({str(rpc / request_name)!r}, {str(rpc / result_name)!r}, {at!r})", what)
         if reply["status"] == "ok":
             raw = _read_plain_file(result_name, self.rpc_fd)
             reply = ({"status": "ok", "result": base64.b64encode(raw).decode("ascii")} if raw is not None else
@@ -637,8 +674,14 @@ def _run_trusted(master: NotebookNode, kernel: _StudentKernel, limits: Limits, e
             if not line:
                 raise TrustedChecksFailed(f"the trusted checks stopped: {log_tail(run.log)}")
             message = json.loads(line)
-            if message["op"] == "run":
-                reply = kernel.answer(message["request"], message.get("what", "your function"))
+            if message["op"] == "reach":
+                if message.get("end"):
+                    kernel.run_until(None)
+                else:
+                    kernel.reach(str(message["grade_id"]), bool(message.get("through")))
+            elif message["op"] == "run":
+                at = message.get("at")
+                reply = kernel.answer(message["request"], message.get("what", "your function"), at if isinstance(at, str) else None)
                 replies.write(json.dumps(reply) + "\n")
                 replies.flush()
             elif message["op"] == "verdict":
@@ -740,15 +783,15 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
             timings.kernel_start_s = lap()
             kernel.open_link()   # first: it keeps references taken before any student code runs
             timings.link_s = lap()
-            if not kernel.stopped:
-                kernel.run_cells(nb)
-            timings.cells_s = lap()
             verdicts = _run_trusted(master, kernel, limits, env)
-            timings.trusted_s, timings.calls_s = lap(), kernel.calls_s
+            kernel.run_until(None)   # the cells after the last test cell the checks asked for
+            timings.cells_s, timings.calls_s = kernel.cells_s, kernel.calls_s
+            timings.trusted_s = lap() - kernel.cells_s
     except DeadKernelError:
         result.status = KERNEL_DIED
         result.details.append("the kernel died")
         kernel.stopped = kernel.stopped or "the kernel died"
+        kernel.run_until(None)   # marks the cells not reached as not run
     except RuntimeError as exc:
         if isinstance(exc, TrustedChecksFailed):
             raise

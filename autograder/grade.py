@@ -8,21 +8,25 @@ The flow, per (student, lecture):
       -> grades.csv, feedback/<student>.html, report.html (report.py, feedback.py)
 
 Re-running is idempotent: a (student, lecture) whose submission, master and grading
-settings are unchanged keeps its recorded result, unless ``--force``.
+settings are unchanged keeps its recorded result, unless ``--force``. A result counts as
+recorded once it is in the journal (journal.py), so a run killed at any moment and started
+again grades what it had not finished, and nothing else. Jobs are prepared as the workers
+take them (a window of a few per worker): the main process's memory does not grow with the class.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import itertools
 import multiprocessing
 import os
 import shutil
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -31,31 +35,21 @@ import nbformat
 from . import evasion, integrity, lifetime, record
 from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Executed, Limits, Timings, execute_notebook
+from .journal import Journal, Outcome
+from .run_folder import RunFolder
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
 
-GRADER_VERSION = "3"  # 2: trusted checks; 3: a child per call, code that evades observation graded by hand
+# 2: trusted checks; 3: a child per call, code that evades observation graded by hand;
+# 4: each test cell sees the student's cells up to it, not all of them
+GRADER_VERSION = "4"
 MISSING = "missing"
 INVALID = "invalid notebook"
 TAMPERED = "tampered"
 GRADER_ERROR = "grader error"
+JOBS_PER_WORKER = 2   # jobs prepared ahead of the workers: enough to keep them busy, memory bounded
 LOG_NAME = "grading.log"   # in the course workspace: one line per job graded (log_line)
 STATUSES = (GRADED, MISSING, INVALID, "timeout", "kernel died", TAMPERED, GRADER_ERROR)
-
-
-@dataclass
-class Outcome:
-    """The result of one (student, lecture): what the report and grades.csv show."""
-
-    student: str
-    lecture: str
-    status: str
-    score: float = 0.0
-    max_score: float = 0.0
-    needs_manual_grade: bool = False
-    details: list[str] = field(default_factory=list)
-    origin: str = ""
-    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,28 +141,13 @@ class Grader:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.course = CourseWorkspace(settings.course_dir, db_url=settings.db_url)
-        self.state_path = self.course.root / "grading-state.json"
+        self.journal = Journal(self.course.root)
         self.outcomes: dict[tuple[str, str], Outcome] = {}
         self.skipped: list[str] = []
         self.current_students: set[str] = set()
         self.jobs_run = 0
         self.timings: list[JobTimings] = []
         self.evasions: dict[tuple[str, str], list[evasion.Evasion]] = {}
-
-    # -- state -----------------------------------------------------------------
-    def _load_state(self) -> dict[str, dict]:
-        if self.state_path.exists():
-            try:
-                return json.loads(self.state_path.read_text())
-            except ValueError:
-                return {}
-        return {}
-
-    def _save_state(self) -> None:
-        data = {f"{o.student}/{o.lecture}": asdict(o) for o in self.outcomes.values()}
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-        os.replace(tmp, self.state_path)
 
     def _digest(self, found: Found) -> str:
         limits = self.settings.limits
@@ -189,30 +168,44 @@ class Grader:
         found, self.skipped = find_submissions(self.settings.submissions, self.course.lectures, fingerprints)
         self.current_students = {item.student for item in found}
         self._register(self.current_students)
-        previous = self._load_state()
-        for data in previous.values():
-            outcome = Outcome(**data)
-            self.outcomes[(outcome.student, outcome.lecture)] = outcome
-        jobs: list[Job] = []
+        self.outcomes.update(self.journal.load())
+        todo: list[tuple[Found, str]] = []
         for item in found:
-            key = (item.student, item.lecture)
             digest = self._digest(item)
-            old = self.outcomes.get(key)
+            old = self.outcomes.get((item.student, item.lecture))
             if old and old.digest == digest and old.status != GRADER_ERROR and not self.settings.force:
                 continue
+            todo.append((item, digest))
+        # lecture by lecture: a worker's pre-warmed trusted process (trusted_host.py) serves one master at a time
+        todo.sort(key=lambda pair: (pair[0].lecture, pair[0].student))
+        try:
+            with RunFolder():
+                self._execute(self._jobs(todo, released), len(todo))
+        finally:
+            self.journal.close()
+        self.journal.compact(self.outcomes)
+        return self.outcomes
+
+    def _jobs(self, todo: list[tuple[Found, str]], released: dict) -> Iterator[Job]:
+        """The execution jobs of ``todo``, each prepared when a worker is about to need it; what needs
+        no execution (missing, invalid) is recorded on the way."""
+        for item, digest in todo:
             try:
                 job = self._prepare(item, released[item.lecture], digest)
             except Exception as exc:  # noqa: BLE001 - one submission must not stop the class
-                self.outcomes[key] = Outcome(item.student, item.lecture, GRADER_ERROR, origin=item.origin, digest=digest,
-                                             details=[f"the grader failed to prepare this notebook: {type(exc).__name__}: {exc}"])
+                self._final(Outcome(item.student, item.lecture, GRADER_ERROR, origin=item.origin, digest=digest,
+                                    details=[f"the grader failed to prepare this notebook: {type(exc).__name__}: {exc}"]))
                 continue
-            if job is not None:
-                jobs.append(job)
-        self._save_state()
-        self.jobs_run = len(jobs)
-        self._execute(jobs)
-        self._save_state()
-        return self.outcomes
+            if job is None:
+                self._final(self.outcomes[(item.student, item.lecture)])
+            else:
+                self.jobs_run += 1
+                yield job
+
+    def _final(self, outcome: Outcome) -> None:
+        """``outcome`` is this run's result for its notebook: kept, and in the journal before anything else happens."""
+        self.outcomes[outcome.key] = outcome
+        self.journal.append(outcome)
 
     def _register(self, students: set[str]) -> None:
         """Every student of the folder is in the gradebook, even one who handed in nothing."""
@@ -251,23 +244,27 @@ class Grader:
         master = self.course.path("source", None, item.lecture).read_text()
         return Job(item.student, item.lecture, nbformat.writes(sanitized), master, str(workdir), self.settings.limits)
 
-    def _execute(self, jobs: list[Job]) -> None:
-        if not jobs:
+    def _execute(self, jobs: Iterator[Job], total: int) -> None:
+        if not total:
             return
-        # lecture by lecture: a worker's pre-warmed trusted process (trusted_host.py) serves one master at a time
-        jobs.sort(key=lambda job: (job.lecture, job.student))
-        bar = _progress(len(jobs), self.settings.progress)
+        bar = _progress(total, self.settings.progress)
         if self.settings.workers <= 1:
             for job in jobs:
                 self._finish(job, lambda job=job: run_job(job))
                 bar.update(1)
         else:
             context = multiprocessing.get_context("spawn")
+            window = JOBS_PER_WORKER * self.settings.workers
             with ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=worker_started) as pool:
-                futures = {pool.submit(run_job, job): job for job in jobs}
-                for future in as_completed(futures):
-                    self._finish(futures[future], future.result)
-                    bar.update(1)
+                running: dict[Future, Job] = {}
+                for next_job in itertools.chain(jobs, [None]):   # None: all are submitted, wait for the rest
+                    if next_job is not None:
+                        running[pool.submit(run_job, next_job)] = next_job
+                    while running and (next_job is None or len(running) >= window):
+                        done, _ = wait(running, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            self._finish(running.pop(future), future.result)
+                            bar.update(1)
         bar.close()
 
     def _log(self, result: JobResult, record_s: float) -> None:
@@ -291,7 +288,7 @@ class Grader:
         except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
             outcome.status = GRADER_ERROR
             outcome.details.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
-            self._save_state()
+            self._final(outcome)
             return
         if result.status != GRADED:
             outcome.status = result.status
@@ -300,7 +297,7 @@ class Grader:
             outcome.details.append(f"tests to grade by hand ({len(by_hand)}): the code uses "
                                    + "; ".join(str(e) for e in found[:5]) + (" ..." if len(found) > 5 else ""))
         outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
-        self._save_state()
+        self._final(outcome)
 
 
 def log_line(result: JobResult, record_s: float) -> str:

@@ -30,9 +30,12 @@ import time
 import uuid
 from pathlib import Path
 
+from .run_folder import RUN_ID
+
 LIB = Path(__file__).resolve().parents[1] / "lib"
 TMP_BYTES = 256 * 1024 * 1024
 SHM_BYTES = 64 * 1024 * 1024
+GROUP_PREFIX = "seqconv-grading-"   # then the run's id (run_folder.py) and the kernel's own
 MAX_PROCESSES = 256   # threads count too: a kernel with BLAS and ipykernel's threads uses ~20
 
 
@@ -192,7 +195,7 @@ class ProcessGroup:
     """
 
     def __init__(self, max_processes: int = MAX_PROCESSES, memory_bytes: int | None = None):
-        name = f"seqconv-grading-{uuid.uuid4().hex[:12]}"
+        name = f"{GROUP_PREFIX}{os.environ.get(RUN_ID, 'norun')}-{uuid.uuid4().hex[:12]}"
         pids, memory = _hierarchy("pids"), None if memory_bytes is None else _hierarchy("memory")
         capped = {} if memory_bytes is None else _memory_settings(memory_bytes)
         if pids is not None and pids == memory:   # cgroup v2: one group, both controllers
@@ -248,6 +251,19 @@ class ProcessGroup:
                 except OSError:
                     time.sleep(0.05)
         self.path = self.memory = None
+
+
+def remove_groups(run_id: str) -> None:
+    """Kill what is left in the cgroups of the run ``run_id`` (run_folder.py), and remove them."""
+    for controller in ("pids", "memory"):
+        hierarchy = _hierarchy(controller)
+        if hierarchy is None:
+            continue
+        for folder in hierarchy.glob(f"{GROUP_PREFIX}{run_id}-*"):
+            group = ProcessGroup.__new__(ProcessGroup)
+            group.path = folder if controller == "pids" else None
+            group.memory = folder if controller == "memory" else None
+            group.close()
 
 
 def _memory_settings(memory_bytes: int) -> dict[str, str]:

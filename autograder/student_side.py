@@ -14,7 +14,9 @@ and the checks that judge that data run elsewhere.
 Every call runs in a child forked from the kernel for that call alone, and ends with it: what
 a call changes in memory (a cache of earlier calls, a patched module, a tracer switched off, a
 module reloaded) is gone before the next call, so no check can be answered from what an
-earlier check showed. The student's cells, run before any call, are what every call starts from.
+earlier check showed. A call starts from the kernel as its test cell saw it: the grader runs
+the student's cells up to each test cell before the test's visible part, and the hidden parts,
+which run after all the cells, are served from a child forked at their test cell (``pin``).
 
 Two things are measured here rather than returned: the lines a function runs (the
 "vectorized" tests) and the library switched off during a call (the "own implementation"
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 MAX_MESSAGE = 2000
 _settrace, _gettrace, _thread_settrace = sys.settrace, sys.gettrace, threading.settrace
 _fork, _waitpid, _kill, _exit, _open = os.fork, os.waitpid, os.kill, os._exit, open
+_pipe, _read, _write, _close = os.pipe, os.read, os.write, os.close
 
 
 def _private_checks():
@@ -192,15 +195,107 @@ def _run(request: dict):
         return _call(_lookup(namespace, request["name"]), request["args"], request["kwargs"], request)
 
 
-def serve(request_path: str, result_path: str) -> None:
-    """Run one request in a child of this process; it writes the outcome (a value or the
-    exception raised) as plain data, then ends, and whatever the call changed ends with it."""
-    with _open(request_path, "rb") as f:
-        request = pickle.load(f)
+class _Pin:
+    """A child of the kernel forked at a test cell, waiting: the kernel as that test cell saw it."""
+
+    def __init__(self, pid: int, commands: int, replies: int):
+        self.pid, self.commands, self.replies = pid, commands, replies
+
+    def close(self) -> None:
+        for fd in (self.commands, self.replies):
+            with contextlib.suppress(OSError):
+                _close(fd)
+        with contextlib.suppress(OSError):
+            _kill(self.pid, signal.SIGKILL)
+            _waitpid(self.pid, 0)
+
+
+_pins: dict = {}   # test cell -> _Pin
+
+
+def pin(test: str) -> None:
+    """Keep the kernel as it is before the test cell ``test`` (a notebook run from the top reaches it
+    here): a child forked now, which waits. The test's hidden part runs after all the cells; each of
+    its calls is served from this child (in a child of its own), so it sees the functions, helpers
+    and data the test cell saw, whatever later cells redefined or changed in place."""
+    if test in _pins:
+        _pins.pop(test).close()
+    to_pin, commands = _pipe()
+    replies, from_pin = _pipe()
     child = _fork()
     if child == 0:
         try:
-            _serve_here(request, result_path)
+            for other in _pins.values():
+                for fd in (other.commands, other.replies):
+                    _close(fd)
+            _close(commands)
+            _close(replies)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # the grader interrupts a call, never its pin
+            _wait_for_calls(to_pin, from_pin)
+        finally:
+            _exit(0)
+    _close(to_pin)
+    _close(from_pin)
+    _pins[test] = _Pin(child, commands, replies)
+
+
+def _wait_for_calls(commands: int, replies: int) -> None:
+    """In a pinned child: serve each call sent until the kernel closes the pipe."""
+    for line in _lines(commands):
+        request_path, result_path = line.split("\0")
+        call = _fork()
+        if call == 0:
+            try:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                _serve_file(request_path, result_path)
+            finally:
+                _exit(0)
+        _write(replies, f"{call}\n".encode())
+        with contextlib.suppress(ChildProcessError):
+            _waitpid(call, 0)
+        _write(replies, b"done\n")
+
+
+def _lines(fd: int):
+    buffer = b""
+    while True:
+        while b"\n" not in buffer:
+            chunk = _read(fd, 4096)
+            if not chunk:
+                return
+            buffer += chunk
+        line, buffer = buffer.split(b"\n", 1)
+        yield line.decode()
+
+
+def _serve_pinned(pinned: _Pin, request_path: str, result_path: str) -> None:
+    answers = _lines(pinned.replies)
+    call = ""
+    try:
+        _write(pinned.commands, f"{request_path}\0{result_path}\n".encode())
+        call = next(answers, "")
+        if next(answers, None) != "done":
+            raise RuntimeError("the kernel as the test saw it is gone")
+    except BaseException:   # the grader's interrupt (a timeout): the call ends, and the pin with it
+        with contextlib.suppress(OSError, ValueError):
+            _kill(int(call), signal.SIGKILL)
+        for test, other in list(_pins.items()):
+            if other is pinned:
+                _pins.pop(test).close()
+        raise
+
+
+def serve(request_path: str, result_path: str, at: str | None = None) -> None:
+    """Run one request in a child of this process (of the child pinned at the test cell ``at``, when
+    there is one); it writes the outcome (a value or the exception raised) as plain data, then ends,
+    and whatever the call changed ends with it."""
+    if at in _pins:
+        _serve_pinned(_pins[at], request_path, result_path)
+        return
+    child = _fork()
+    if child == 0:
+        try:
+            _serve_file(request_path, result_path)
         finally:
             _exit(0)
     try:
@@ -212,12 +307,19 @@ def serve(request_path: str, result_path: str) -> None:
         raise
 
 
-def _serve_here(request: dict, result_path: str) -> None:
+def _serve_file(request_path: str, result_path: str) -> None:
+    with _open(request_path, "rb") as f:
+        request = f.read()
+    _serve_here(request, result_path)
+
+
+def _serve_here(request: bytes, result_path: str) -> None:
     # the kernel's output streams belong to its other threads, which a forked child does not
     # have: what the call prints goes nowhere (the grader never showed it)
     sys.stdout = sys.stderr = io.StringIO()
     try:
-        outcome = {"ok": _run(request)}
+        # unpickled in the call's own process: a function passed as an argument is the one the test saw
+        outcome = {"ok": _run(pickle.loads(request))}
     except BaseException as exc:  # noqa: BLE001 - the student's exception is the answer
         outcome = {"raised": [type(exc).__name__, str(exc)[:MAX_MESSAGE], type(exc).__module__]}
     try:

@@ -70,6 +70,8 @@ class Link:
     def __init__(self, read_fd: int, write_fd: int):
         self._in = os.fdopen(read_fd, "r", encoding="utf-8")
         self._out = os.fdopen(write_fd, "w", encoding="utf-8")
+        # the test cell whose hidden part runs: its calls see the kernel's names as they were before that cell
+        self.at: str | None = None
 
     def send(self, message: dict) -> None:
         self._out.write(json.dumps(message) + "\n")
@@ -78,7 +80,7 @@ class Link:
     def ask(self, request: dict, what: str) -> object:
         """Run ``request`` in the student's kernel; its plain-data outcome, or raise as it did."""
         payload = base64.b64encode(cloudpickle.dumps(request)).decode("ascii")
-        self.send({"op": "run", "request": payload, "what": what})
+        self.send({"op": "run", "request": payload, "what": what, "at": self.at})
         line = self._in.readline()
         if not line:
             raise StudentCodeStopped("the grader closed the link")
@@ -329,6 +331,9 @@ def run(job: dict, link: Link, namespace: dict, start: int) -> None:
     pending: list[tuple[dict, dict, dict]] = []
     for index, cell in enumerate(job["cells"][start:], start):
         label = f"<{cell.get('grade_id') or f'cell {index}'}>"
+        if cell["kind"] in ("answer", "test"):
+            # the student's kernel runs their cells up to here first, as a notebook run from the top
+            link.send({"op": "reach", "grade_id": cell["grade_id"], "through": cell["kind"] == "answer"})
         if cell["kind"] == "answer":
             for name in cell["functions"]:
                 namespace[name] = StudentFunction(name, link)
@@ -346,7 +351,9 @@ def run(job: dict, link: Link, namespace: dict, start: int) -> None:
             else:
                 link.send({"op": "verdict", "grade_id": cell["grade_id"], "visible": visible,
                            "hidden_failed": False, "hidden_why": None})
+    link.send({"op": "reach", "end": True})   # the student's cells all run before any hidden input reaches their code
     for cell, visible, snapshot in pending:
+        link.at = cell["grade_id"]
         hidden = _run_part(cell["hidden"], snapshot, f"<{cell['grade_id']}>")
         why = None
         if hidden["error"] is not None:

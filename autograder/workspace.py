@@ -8,7 +8,7 @@
       submitted/<student>/<lecture>/   the notebooks as handed in
       autograded/<student>/<lecture>/  executed and scored notebooks (instructor's eyes only)
       work/<student>/<lecture>/        each grading kernel's working directory
-      grading-state.json       what was graded from which inputs (for idempotent re-runs)
+      grading-journal.jsonl    what was graded from which inputs, appended as each result is recorded (re-runs, crashes)
       grading.log              one line per notebook graded: when, which worker, status, where the time went
 
 Only the main process of a grading run writes to the gradebook (SQLite takes one writer

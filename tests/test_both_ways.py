@@ -12,8 +12,8 @@ must lose a point of its exercise and fail the test cell of each statement rule 
 score of each exercise (wrong answers caught / wrong answers) is printed at the end of the run
 (tests/mutation.py).
 
-One notebook ("round") holds an answer to several exercises at once, the reference elsewhere, as long
-as none of them uses another (lecture 04's exercises call each other: one at a time there). At home the
+One notebook ("round") holds an answer to each exercise at once (the k-th of each), the reference
+where an exercise has fewer; the reference of an exercise is put back before the next one starts. At home the
 lecture's leading cells (up to its first answer cell) run once per kernel, and each round runs the
 rest of the notebook in that kernel.
 """
@@ -21,7 +21,6 @@ rest of the notebook in that kernel.
 from __future__ import annotations
 
 import copy
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,6 @@ from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
 from autograder.execute import Limits
 from autograder.grade import Grader, Settings
 from autograder.sandbox import bwrap_problem
-from autograder.trusted import defined_names
 from tests import mutation
 from tests import notebook_tools as nbt
 from tests.blind_answers import BLIND_CORRECT
@@ -80,59 +78,40 @@ def _exercise_tests(master: nbformat.NotebookNode) -> dict[str, list[str]]:
             for e in nbt.exercises(master)}
 
 
-def _needs(master: nbformat.NotebookNode, answers: dict[str, list[Answer]]) -> dict[Answer, set[str]]:
-    """Each answer -> the other exercises whose answers its verdicts depend on: those whose names it
-    or its exercise's tests use, and those their references use in turn."""
-    cells = {nbgrader_meta(c)["grade_id"]: c for c in master.cells if nbgrader_meta(c).get("grade_id")}
-    defines = {g: {name for names in defined_names(c.source) for name in names} for g, c in cells.items() if is_answer_cell(c)}
-    tests = _exercise_tests(master)
-
-    def used(grade_id: str, sources: list[str]) -> set[str]:
-        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", "\n".join(sources)))
-        return {other for other, names in defines.items() if other != grade_id and names & words}
-
-    by_reference = {g: used(g, [cells[g].source]) for g in defines}
-    by_tests = {g: used(g, [cells[t].source for t in tests.get(g, [])]) for g in defines}
-    needs = {}
-    for g, options in answers.items():
-        for answer in options:
-            needed = by_tests[g] | used(g, [answer.source])
-            while more := set().union(*(by_reference[n] for n in needed)) - needed - {g}:
-                needed |= more
-            needs[answer] = needed
-    return needs
-
-
 def _rounds(lecture: str) -> list[Round]:
-    """Round 0 (the reference everywhere), then rounds that each give an answer to as many exercises
-    as can share a notebook: never two answers where one's verdicts depend on the other exercise."""
-    master = nbformat.read(SOLUTIONS / f"{lecture}.ipynb", as_version=4)
+    """Round 0 (the reference everywhere), then round k: the k-th answer of every exercise that has one."""
     per_exercise: dict[str, list[Answer]] = {}
     for grade_id, cases in WRONG_ANSWERS.get(lecture, {}).items():
         per_exercise.setdefault(grade_id, []).extend(Answer(grade_id, "wrong", n, s) for n, s in cases.items())
     for grade_id, cases in BLIND_CORRECT.get(lecture, {}).items():
         per_exercise.setdefault(grade_id, []).extend(Answer(grade_id, "correct", n, s) for n, s in cases.items())
-    needs = _needs(master, per_exercise)
-    packed: list[dict[str, Answer]] = []
-    for grade_id, answers in per_exercise.items():
-        for answer in answers:
-            for slot in packed:
-                if grade_id not in slot and not any(g in needs[answer] or grade_id in needs[a] for g, a in slot.items()):
-                    slot[grade_id] = answer
-                    break
-            else:
-                packed.append({grade_id: answer})
-    return [Round(lecture, 0, {}), *(Round(lecture, k + 1, slot) for k, slot in enumerate(packed))]
+    count = max((len(a) for a in per_exercise.values()), default=0)
+    return [Round(lecture, 0, {}), *(Round(lecture, k + 1, {g: a[k] for g, a in per_exercise.items() if k < len(a)})
+                                     for k in range(count))]
 
 
 def _with_answers(nb: nbformat.NotebookNode, answers: dict[str, Answer], master: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """``nb`` with each answer cell's source replaced: from ``answers``, else the master's reference."""
+    """``nb`` with each answer cell's source replaced: from ``answers``, else the master's reference.
+
+    Before each answer cell, a cell the student could have written puts back the reference of the
+    earlier exercises that got an answer here: an exercise that calls an earlier one (lecture 04's
+    do) is judged on its own answer, whatever the earlier answer was."""
     reference = {nbgrader_meta(c)["grade_id"]: c.source for c in master.cells if is_answer_cell(c)}
-    nb = copy.deepcopy(nb)
-    for cell in nb.cells:
+    cells, pending = [], []
+    for cell in copy.deepcopy(nb.cells):
         if is_answer_cell(cell):
             grade_id = nbgrader_meta(cell)["grade_id"]
-            cell.source = answers[grade_id].source if grade_id in answers else reference[grade_id]
+            if pending:
+                cells.append(nbformat.v4.new_code_cell("\n\n".join(reference[g] for g in pending)))
+                pending = []
+            if grade_id in answers:
+                cell.source = answers[grade_id].source
+                pending.append(grade_id)
+            else:
+                cell.source = reference[grade_id]
+        cells.append(cell)
+    nb = copy.deepcopy(nb)
+    nb.cells = cells
     return nb
 
 

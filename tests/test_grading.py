@@ -3,23 +3,28 @@
 One parallel run of the whole class (2 workers), under a limit of 256 open files per
 process (a quarter of most machines' default: a grader that leaked descriptors per
 notebook failed this class); a graded run of one student must agree with it. Then a
-re-run grades nothing, and a resubmission is regraded alone.
+re-run grades nothing, and a resubmission is regraded alone; a run killed mid-way and
+started again gives the same grades.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import os
 import re
 import resource
 import shutil
+import subprocess
+import sys
+import time
 
 import nbformat
 import pytest
 
 from autograder import make_examples
 from autograder.cells import split_test_source
-from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
+from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
 from autograder.execute import Limits
 from autograder.grade import Grader, Settings, write_outputs
 from autograder.sandbox import bwrap_problem
@@ -301,3 +306,73 @@ def test_the_grading_log_names_every_notebook_run(graded):
         mine = [line for line in lines if f"  {student}/{lecture}  " in line]
         assert mine, f"no line for {student}/{lecture} in {LOG_NAME}"
         assert f"  {outcome.status}  " in mine[-1] and "kernel start" in mine[-1], mine[-1]
+
+
+def _process_tree(root: int) -> list[int]:
+    """``root`` and every process below it now."""
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    stack.extend(int(child) for child in children.read().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for init to reap it counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _run_folder_of(pids: list[int]) -> str | None:
+    for pid in pids:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/environ", "rb") as env:
+            for entry in env.read().split(b"\0"):
+                if entry.startswith(b"TMPDIR=") and b"grading-run-" in entry:
+                    return entry.split(b"=", 1)[1].decode()
+    return None
+
+
+def test_a_run_killed_mid_way_and_started_again_gives_the_same_grades(tmp_path, submissions, graded):
+    """Issue 15: the grade process killed with SIGKILL while its workers run notebooks, then started
+    again: grades.csv is the uninterrupted run's, byte for byte, and nothing of the first run is left
+    (its processes, its temporary folder). The first grader marked notebooks graded before they ran:
+    the re-run kept 0/0 for them."""
+    first_grader, _ = graded
+    expected = (first_grader.settings.out / "grades.csv").read_text()
+    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(tmp_path / "out"),
+               "--course-dir", str(tmp_path / "course"), "--workers", "2", "--timeout", str(TIMEOUT_S), "--no-progress",
+               *([] if SANDBOX == "bwrap" else ["--no-sandbox"])]
+    journal = tmp_path / "course" / "grading-journal.jsonl"
+    total = len(first_grader.outcomes)
+    first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    recorded = 0
+    while time.monotonic() < deadline and first.poll() is None:
+        recorded = len(journal.read_text().splitlines()) if journal.exists() else 0
+        if recorded >= total // 3:
+            break
+        time.sleep(0.2)
+    tree = _process_tree(first.pid)
+    folder = _run_folder_of(tree)
+    first.kill()
+    first.wait()
+    assert total // 3 <= recorded < total, f"the first run was to be killed mid-way: {recorded} of {total} recorded"
+    assert folder is not None and os.path.isdir(folder), "the first run's temporary folder"
+    for _ in range(100):
+        if not [pid for pid in tree if _alive(pid)]:
+            break
+        time.sleep(0.1)
+    assert [pid for pid in tree if _alive(pid)] == [], "processes of the killed run are still alive"
+
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    assert (tmp_path / "out" / "grades.csv").read_text() == expected
+    assert not os.path.exists(folder), "the killed run's temporary folder was not swept"
+    assert len(journal.read_text().splitlines()) == total, "the journal is compacted to one line per notebook"
