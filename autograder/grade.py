@@ -140,7 +140,7 @@ class Grader:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.course = CourseWorkspace(settings.course_dir, db_url=settings.db_url)
+        self.course = CourseWorkspace(settings.course_dir, db_url=settings.db_url, limits=settings.limits)
         self.journal = Journal(self.course.root)
         self.outcomes: dict[tuple[str, str], Outcome] = {}
         self.skipped: list[str] = []
@@ -148,6 +148,8 @@ class Grader:
         self.jobs_run = 0
         self.timings: list[JobTimings] = []
         self.evasions: dict[tuple[str, str], list[evasion.Evasion]] = {}
+        # graded before, but the gradebook's scores are not the ones this grader wrote
+        self.rewritten: set[tuple[str, str]] = set()
 
     def _digest(self, found: Found) -> str:
         limits = self.settings.limits
@@ -169,12 +171,16 @@ class Grader:
         self.current_students = {item.student for item in found}
         self._register(self.current_students)
         self.outcomes.update(self.journal.load())
+        now = record.stamps(self.course, [(item.student, item.lecture) for item in found
+                                          if (item.student, item.lecture) in self.outcomes])
         todo: list[tuple[Found, str]] = []
         for item in found:
             digest = self._digest(item)
             old = self.outcomes.get((item.student, item.lecture))
             if old and old.digest == digest and old.status != GRADER_ERROR and not self.settings.force:
-                continue
+                if not old.recorded or now.get((item.student, item.lecture)) == old.recorded:
+                    continue
+                self.rewritten.add((item.student, item.lecture))
             todo.append((item, digest))
         # lecture by lecture: a worker's pre-warmed trusted process (trusted_host.py) serves one master at a time
         todo.sort(key=lambda pair: (pair[0].lecture, pair[0].student))
@@ -229,7 +235,7 @@ class Grader:
             nb = integrity.load(item.content)
         except integrity.InvalidNotebook as exc:
             score = record.record_zero(self.course, item.student, item.lecture)
-            base.status, base.score, base.max_score = INVALID, score.score, score.max_score
+            base.status, base.score, base.max_score, base.recorded = INVALID, score.score, score.max_score, score.stamp
             base.details.append(str(exc))
             self.outcomes[(item.student, item.lecture)] = base
             return None
@@ -296,7 +302,11 @@ class Grader:
         if by_hand:
             outcome.details.append(f"tests to grade by hand ({len(by_hand)}): the code uses "
                                    + "; ".join(str(e) for e in found[:5]) + (" ..." if len(found) > 5 else ""))
+        if (job.student, job.lecture) in self.rewritten:
+            outcome.details.append("graded again: the gradebook held scores this grader did not write "
+                                   "(another autograde, or an edit of the database)")
         outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
+        outcome.recorded = score.stamp
         self._final(outcome)
 
 

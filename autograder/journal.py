@@ -37,6 +37,7 @@ class Outcome:
     details: list[str] = field(default_factory=list)
     origin: str = ""
     digest: str = ""
+    recorded: str = ""   # the gradebook's autograding as this grader left it (record.stamps)
 
     @property
     def key(self) -> tuple[str, str]:

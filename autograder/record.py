@@ -18,7 +18,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from .cells import nbgrader_meta
-from .workspace import CourseWorkspace
+from .workspace import AUTOGRADE_STEPS, CourseWorkspace
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Score:
     score: float
     max_score: float
     needs_manual_grade: bool
+    stamp: str = ""   # what the gradebook holds of the autograding (see stamps)
 
 
 def _resources(course: CourseWorkspace, student: str, lecture: str) -> dict:
@@ -101,7 +102,15 @@ def _open_submission(gb, student: str, lecture: str, timestamp: datetime | None)
 
 def _score(gb, student: str, lecture: str) -> Score:
     notebook = gb.find_submission_notebook(lecture, lecture, student)
-    return Score(float(notebook.score), float(notebook.max_score), bool(notebook.needs_manual_grade))
+    return Score(float(notebook.score), float(notebook.max_score), bool(notebook.needs_manual_grade), _stamp(notebook))
+
+
+def _stamp(notebook) -> str:
+    import hashlib
+
+    cells = sorted((g.name, None if g.auto_score is None else float(g.auto_score), bool(g.needs_manual_grade))
+                   for g in notebook.grades)
+    return hashlib.sha256(repr(cells).encode()).hexdigest()[:16]
 
 
 def record(course: CourseWorkspace, student: str, lecture: str, executed: NotebookNode, timestamp: datetime | None = None,
@@ -112,21 +121,44 @@ def record(course: CourseWorkspace, student: str, lecture: str, executed: Notebo
     are flagged as needing a manual grade, as written answers are.
     """
     from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, LimitOutput, SaveAutoGrades
+    from traitlets.utils.importstring import import_item
 
     with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
         _open_submission(gb, student, lecture, timestamp)
-    nb = _apply([LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata], executed, _resources(course, student, lecture), course.config)
+    nb = _apply([import_item(name) for name in AUTOGRADE_STEPS], executed, _resources(course, student, lecture), course.config)
     target = course.path("autograded", student, lecture)
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
         if by_hand:
-            for grade in gb.find_submission_notebook(lecture, lecture, student).grades:
-                if grade.name in by_hand:
-                    grade.needs_manual_grade = True
-            gb.db.commit()
+            flag_for_review(gb, student, lecture, lecture, by_hand)
         return _score(gb, student, lecture)
+
+
+def flag_for_review(gb, student: str, assignment: str, notebook: str, by_hand: Collection[str]) -> None:
+    """The test cells ``by_hand`` of a submission wait for a manual grade, as written answers do."""
+    for grade in gb.find_submission_notebook(notebook, assignment, student).grades:
+        if grade.name in by_hand:
+            grade.needs_manual_grade = True
+    gb.db.commit()
+
+
+def stamps(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """What the gradebook holds of each (student, lecture)'s autograding, as a short digest (its
+    automatic scores and which cells wait for a manual grade; manual grades and comments, which
+    the instructor enters, left out). Keys without a submission in the gradebook get ""."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    found = {}
+    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
+        for student, lecture in keys:
+            try:
+                notebook = gb.find_submission_notebook(lecture, lecture, student)
+            except MissingEntry:
+                found[(student, lecture)] = ""
+                continue
+            found[(student, lecture)] = _stamp(notebook)
+    return found
 
 
 def record_zero(course: CourseWorkspace, student: str, lecture: str) -> Score:

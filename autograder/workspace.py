@@ -25,7 +25,19 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .course import SOLUTIONS, lecture_ids, nbgrader_config, put_interpreter_scripts_on_path
+from .course import ROOT, SOLUTIONS, lecture_ids, nbgrader_config, put_interpreter_scripts_on_path
+from .execute import Limits
+
+# nbgrader's autograde steps after execution, as record.record and nbgrader's own autograde run them
+AUTOGRADE_STEPS = ("nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
+                   "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata")
+PLUGIN = "autograder.nbgrader_autograde"
+
+
+def autograde_preprocessors() -> list[str]:
+    """``Autograde.autograde_preprocessors`` of the workspace: this grader's execution in place of
+    nbgrader's, then record.record's steps, the test cells to review flagged after the scores."""
+    return [f"{PLUGIN}.SandboxedExecute", *AUTOGRADE_STEPS[:2], f"{PLUGIN}.FlagForReview", *AUTOGRADE_STEPS[2:]]
 
 
 class WorkspaceError(RuntimeError):
@@ -39,8 +51,9 @@ def sha256(path: Path) -> str:
 class CourseWorkspace:
     """An nbgrader course directory with its gradebook, kept up to date with ``solutions/``."""
 
-    def __init__(self, root: Path, *, db_url: str | None = None, solutions: Path = SOLUTIONS):
+    def __init__(self, root: Path, *, db_url: str | None = None, solutions: Path = SOLUTIONS, limits: Limits | None = None):
         self.root = Path(root).resolve()
+        self.limits = Limits() if limits is None else limits
         self.solutions = solutions
         self.config = nbgrader_config(self.root)
         if db_url:
@@ -89,6 +102,14 @@ class CourseWorkspace:
             f"c.CourseDirectory.root = {str(self.root)!r}\n"
             f"c.CourseDirectory.db_url = {self.db_url!r}\n"
             f"c.ClearSolutions.code_stub = {dict(self.config.ClearSolutions.code_stub)!r}\n"
+            "# nbgrader's autograde (and formgrader's Autograde button) grade as `python -m autograder grade`:\n"
+            "# the student's cells in the sandbox, the tests in the trusted checks (autograder/nbgrader_autograde.py)\n"
+            f"import sys\nif {str(ROOT)!r} not in sys.path:\n    sys.path.insert(0, {str(ROOT)!r})\n"
+            f"c.Autograde.autograde_preprocessors = {autograde_preprocessors()!r}\n"
+            f"c.SandboxedExecute.course_root = {str(self.root)!r}\n"
+            f"c.SandboxedExecute.timeout = {self.limits.cell_timeout_s!r}\n"
+            f"c.SandboxedExecute.memory_mb = {self.limits.memory_mb!r}\n"
+            f"c.SandboxedExecute.sandbox = {self.limits.sandbox!r}\n"
             "# nbgrader's own feedback copies test cells whole, hidden tests included: clear them\n"
             "c.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades', "
             "'nbgrader.preprocessors.ClearHiddenTests', 'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']\n"
