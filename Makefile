@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 # Convolutions Beyond Images: every job sets up what it needs on a fresh machine.
-#   make lab     set up, then start JupyterLab on notebooks/ (students start here)
+#   make lab     set up, copy the lectures to work/ (yours), start JupyterLab there (students start here)
 #   make test    set up, then run the whole test suite (what CI runs)
 #   make test-fast  the library's and the grader's unit tests only (under a minute)
 #   make bench   set up, then run the benchmarks and write their table into README.md
@@ -49,8 +49,11 @@ $(BWRAP_STAMP): $(STAMP)
 	@sh tools/ensure-debian-package.sh bwrap bubblewrap "grading needs --no-sandbox; the sandbox tests are skipped"
 	@touch $@
 
+# Students work in their own copies, work/ (ignored by git): no release or pull overwrites them,
+# and a lecture's new release is merged in with their answers kept (autograder/student_copies.py).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(BIN)/python -m autograder workbook
+	$(BIN)/jupyter lab --notebook-dir=work $(LAB_ARGS)
 
 # One pytest-xdist worker per core, whole files at a time, the slowest first (tests/conftest.py):
 # most tests wait on kernels, so a serial run leaves a core idle most of the time.

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import release
-from .course import BUILD
+from .course import BUILD, WORK
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -29,6 +29,19 @@ def _release(args: argparse.Namespace) -> int:
         return 0
     for path in release.write(generated):
         print(f"wrote {path.relative_to(release.NOTEBOOKS.parent)}")
+    return 0
+
+
+def _workbook(args: argparse.Namespace) -> int:
+    from .student_copies import Action, sync
+
+    for synced in sync(work=args.work):
+        where = synced.path.relative_to(args.work.parent) if synced.path.is_relative_to(args.work.parent) else synced.path
+        if synced.action is Action.UPDATED:
+            print(f"{where}: updated to the new release, your answers and cells kept ({synced.carried}); "
+                  f"the copy as it was: {synced.previous}")
+        elif synced.action is Action.COPIED:
+            print(f"{where}: your copy of the lecture")
     return 0
 
 
@@ -56,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     rel = commands.add_parser("release", help="generate the student notebooks in notebooks/ from solutions/")
     rel.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 when they differ")
     rel.set_defaults(func=_release)
+    wb = commands.add_parser("workbook", help="your own copies of the lectures in work/: new lectures copied, updated ones merged",
+                             description="Copy each lecture of notebooks/ to work/ (where you work: no release or pull overwrites it). "
+                                         "A lecture whose release changed is rebuilt from the new release with your answers and "
+                                         "your own cells carried over; the copy as it was is kept in work/.previous/.")
+    wb.add_argument("--work", type=Path, default=WORK, help="the folder of your copies (default: work/)")
+    wb.set_defaults(func=_workbook)
     gr = commands.add_parser("grade", help="grade a folder of submissions with nbgrader, in parallel",
                              description="Grade SUBMISSIONS: one folder or .zip per student (or an nbgrader submitted/ tree).")
     gr.add_argument("submissions", type=Path, metavar="SUBMISSIONS")

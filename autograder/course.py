@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
+WORK = ROOT / "work"   # the student's own copies of the lectures (student_copies.py), ignored by git
 COURSE_ID = "convolutions-beyond-images"
 
 LECTURE_PATTERN = re.compile(r"^\d\d-[a-z0-9-]+$")
