@@ -24,6 +24,8 @@ TORCH_REQ   := torch==2.13.0+cpu
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@echo "Installing the course's Python packages into $(VENV)/ (NumPy, SciPy, matplotlib, JupyterLab, nbgrader...):"
+	@echo "a few minutes the first time, then only when pyproject.toml changes."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -e ".[test]" 2>&1 | grep -v "is ignored: it is neither"; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
@@ -74,7 +76,9 @@ clean:
 release: $(STAMP)
 	$(BIN)/python -m autograder release
 
-# Grade a folder of submissions; with no arguments, the bundled examples.
+# Grade a folder of submissions; with no arguments, the bundled examples. Their cells take
+# seconds, and one of them loops forever on purpose: 20 s per cell ends it sooner than the
+# grader's default of 60 s, which leaves room for a real class's slower answers.
 SUBMISSIONS ?= autograder/examples
 GRADE_ARGS  ?= --timeout 20
 grade: $(STAMP) $(BWRAP_STAMP)

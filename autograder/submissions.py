@@ -320,6 +320,8 @@ def find_submissions(root: Path, lectures: list[str], fingerprints: dict[str, se
         elif entry.is_file() and entry.suffix.lower() == ".zip":
             student = entry.stem
             kind = "zip"
+        elif entry.is_file() and entry.stem.upper() == "README":
+            continue   # the folder's own notes (the bundled examples have one), not a submission
         else:
             skipped.append(f"{shown}: neither a student folder nor a .zip")
             continue

@@ -129,3 +129,43 @@ def test_enter_remote_rebuilds_the_switch_off_from_its_spec():
     assert np.convolve([1.0], [2.0]).tolist() == [2.0] and namespace["mine"] is mine
     with pytest.raises(ValueError, match="spec"):
         checks.enter_remote(("unknown", None), namespace)
+
+
+def test_a_test_cell_says_it_passed_and_the_summary_counts_per_exercise(capsys, monkeypatch):
+    from seqconv import checks
+
+    monkeypatch.delenv("SEQCONV_GRADING", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr(checks, "_passed", {})
+    checks.passed("ex1-tests-shape", 1)
+    checks.passed("ex2-tests-odd", 2)
+    said = capsys.readouterr().out
+    assert "passed: ex1-tests-shape" in said and "1 point at grading" in said and "2 points at grading" in said
+    checks.check_all({"ex1-tests-shape": 1, "ex1-tests-values": 2, "ex2-tests-odd": 2})
+    summary = capsys.readouterr().out.splitlines()
+    assert summary[0] == "ex1: 1 of 2 test cells pass (1 of 3 points); not yet: ex1-tests-values"
+    assert summary[1] == "ex2: 1 of 1 test cells pass (2 of 2 points)"
+    assert "hidden tests" in summary[2]
+    monkeypatch.setenv("SEQCONV_GRADING", "1")   # in a grading kernel the test cells do not run: no summary
+    checks.check_all({"ex1-tests-shape": 1})
+    assert capsys.readouterr().out.startswith("Graded:")
+
+
+def test_a_test_cell_that_fails_when_run_again_no_longer_counts(monkeypatch):
+    """In IPython: passed once, then the answer broke and the cell was run again."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from seqconv import checks
+
+    monkeypatch.setattr(checks, "_passed", {})
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("import seqconv\nok = True")
+        cell = "assert ok, 'broken'\nseqconv.checks.passed(\"ex1-tests-shape\", 1)"
+        shell.run_cell(cell)
+        assert checks._passed == {"ex1-tests-shape": 1}
+        shell.run_cell("ok = False")
+        assert not shell.run_cell(cell).success
+        assert checks._passed == {}
+    finally:
+        InteractiveShell.clear_instance()

@@ -376,3 +376,18 @@ def test_a_run_killed_mid_way_and_started_again_gives_the_same_grades(tmp_path, 
     assert (tmp_path / "out" / "grades.csv").read_text() == expected
     assert not os.path.exists(folder), "the killed run's temporary folder was not swept"
     assert len(journal.read_text().splitlines()) == total, "the journal is compacted to one line per notebook"
+
+
+def test_a_graded_test_cell_that_passed_says_so(graded):
+    """Issue 14: a passing test cell used to print nothing. In ada's graded notebook (all correct) each
+    says it passed and what it is worth; the check-all cell says the results are in the test cells."""
+    grader, _ = graded
+    for lecture in LECTURES:
+        nb = nbformat.read(grader.course.path("autograded", "ada", lecture), as_version=4)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            said = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                assert f"passed: {meta['grade_id']}, the visible tests" in said, (lecture, meta["grade_id"], said)
+            elif meta.get("grade_id") == "check-all":
+                assert said.startswith("Graded:"), (lecture, said)

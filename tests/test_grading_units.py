@@ -93,6 +93,17 @@ def test_a_name_with_a_trailing_newline_is_not_a_second_student(tmp_path, releas
     assert any("bob\\n" in s for s in skipped)   # named, escaped
 
 
+def test_the_folders_own_readme_is_not_a_bad_submission_but_other_files_are(tmp_path, releases, prints):
+    """Issue 14: the examples folder's README.md was listed in the report as a bad submission."""
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / f"{FIRST}.ipynb").write_bytes(_bytes(releases[FIRST]))
+    for name in ("README.md", "readme.txt", "grades.xlsx"):
+        (tmp_path / name).write_text("notes")
+    found, skipped = find_submissions(tmp_path, LECTURES, prints)
+    assert {f.student for f in found} == {"bob"}
+    assert skipped == ["grades.xlsx: neither a student folder nor a .zip"]
+
+
 def test_a_deeply_nested_folder_is_a_note_not_a_crash(tmp_path, releases, prints):
     """Issue 11: one student's folder 1,100 levels deep aborted the whole run (RecursionError)."""
     (tmp_path / "alice").mkdir()

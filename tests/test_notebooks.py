@@ -45,6 +45,17 @@ def test_master_has_graded_exercises(lecture):
         if nbt.is_answer_cell(cell):
             assert nbt.SOLUTION.search(cell.source), f"{lecture}/{nbt.nbgrader_meta(cell)['grade_id']}: no ### BEGIN/END SOLUTION"
         assert not cell.get("outputs") and not cell.get("execution_count"), f"{lecture}: committed with outputs"
+    # each test cell says when it passed and what it is worth; the check-all cell lists them all
+    points = {nbt.nbgrader_meta(c)["grade_id"]: nbt.nbgrader_meta(c)["points"] for c in tests}
+    for cell in tests:
+        grade_id = nbt.nbgrader_meta(cell)["grade_id"]
+        last = cell.source.rstrip().splitlines()[-1]
+        assert last == f'seqconv.checks.passed("{grade_id}", {points[grade_id]:g})', f"{lecture}/{grade_id} ends with {last!r}"
+    summary = [c for c in nb.cells if nbt.nbgrader_meta(c).get("grade_id") == "check-all"]
+    assert len(summary) == 1 and nbt.nbgrader_meta(summary[0]).get("locked"), f"{lecture}: one locked check-all cell"
+    listed = summary[0].source.strip()
+    assert listed.startswith("seqconv.checks.check_all(") and eval(listed[len("seqconv.checks.check_all("):-1]) == points
+    assert nb.cells.index(summary[0]) > max(nb.cells.index(c) for c in tests), f"{lecture}: check-all comes after the tests"
 
 
 @pytest.mark.parametrize("lecture", LECTURES)
@@ -66,8 +77,17 @@ def test_student_notebook_runs_and_every_test_fails_until_solved(lecture):
         if nbt.is_test_cell(cell):
             grade_id = nbt.nbgrader_meta(cell)["grade_id"]
             assert error, f"{lecture}/{grade_id} passes on the unsolved release (nbgrader validate --invert would report it)"
+            assert "passed:" not in _stdout(cell), f"{lecture}/{grade_id} says it passed on the unsolved release"
+        elif nbt.nbgrader_meta(cell).get("grade_id") == "check-all":
+            summary = _stdout(cell)
+            assert re.search(r"^ex1: 0 of \d+ test cells pass \(0 of \d+ points\); not yet: ex1-", summary, re.M), summary
+            assert "hidden tests" in summary
         elif not nbt.is_answer_cell(cell):
             assert error is None, f"{lecture}: teaching cell {index} fails in the student notebook: {error}\n{cell.source[:300]}"
+
+
+def _stdout(cell: nbformat.NotebookNode) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
 
 
 MIN_WRONG_PER_EXERCISE = 6

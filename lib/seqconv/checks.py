@@ -7,12 +7,17 @@ which call was made, what was expected and what came back.
 
 They raise ``AssertionError`` with that message (a failed test, not a crash), and
 print nothing when they pass (nbgrader gives zero to a test cell that writes to stderr).
+Each test cell ends with ``passed(its grade_id, its points)``, reached only when every check
+above it passed: it says so, and what the cell is worth. ``check_all`` (a notebook's last
+cell) sums them up per exercise, as far as they ran in this kernel.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import cast
@@ -29,6 +34,8 @@ __all__ = [
     "count_python_lines",
     "disabled",
     "padding_refused",
+    "passed",
+    "check_all",
 ]
 
 # When the grader runs these checks in its trusted process, the student's functions run in
@@ -39,6 +46,52 @@ __all__ = [
 # Outside grading (a student's own kernel) the hook is None and the list is simply kept.
 _line_counter: Callable[..., int] | None = None
 _remote_contexts: list[tuple] = []
+
+
+_passed: dict[str, float] = {}   # test cell (grade_id) -> its points: its visible tests passed in this kernel
+_PASSED_CALL = re.compile(r"""passed\(\s*["']([^"']+)["']""")
+
+
+def passed(test: str, points: float) -> None:
+    """The last line of a test cell: every check above it passed. Says so, and what the cell is worth."""
+    _passed[test] = points
+    _forget_on_failure()
+    print(f"passed: {test}, the visible tests ({points:g} point{'' if points == 1 else 's'} at grading, "
+          "if the hidden tests it adds pass too)")
+
+
+def _forget_on_failure() -> None:
+    """In IPython: a test cell that fails when run again no longer counts as passed in ``check_all``."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    if shell is None or getattr(shell, "_seqconv_forgets", False):
+        return
+
+    def after(result: object) -> None:
+        if getattr(result, "error_in_exec", None) is not None or getattr(result, "error_before_exec", None) is not None:
+            for test in _PASSED_CALL.findall(str(getattr(getattr(result, "info", None), "raw_cell", "") or "")):
+                _passed.pop(test, None)
+
+    shell.events.register("post_run_cell", after)
+    shell._seqconv_forgets = True
+
+
+def check_all(tests: dict[str, float]) -> None:
+    """A notebook's summary, per exercise: which test cells (grade_id -> points) passed in this kernel."""
+    if os.environ.get("SEQCONV_GRADING") or os.environ.get("NBGRADER_EXECUTION"):
+        print("Graded: each test cell above shows its own result.")
+        return
+    by_exercise: dict[str, list[str]] = {}
+    for test in tests:
+        by_exercise.setdefault(test.split("-")[0], []).append(test)
+    for exercise, names in by_exercise.items():
+        done = [name for name in names if name in _passed]
+        line = (f"{exercise}: {len(done)} of {len(names)} test cells pass "
+                f"({sum(tests[n] for n in done):g} of {sum(tests[n] for n in names):g} points)")
+        missing = [name for name in names if name not in _passed]
+        print(line + (f"; not yet: {', '.join(missing)}" if missing else ""))
+    print("These are the visible tests, as far as they ran in this session. Grading adds hidden tests on other "
+          "inputs, so full marks here are not full marks yet; written answers are graded by hand.")
 
 
 def describe(value: object) -> str:
