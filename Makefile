@@ -4,6 +4,7 @@ SHELL := /bin/bash
 #   make test    set up, then run the whole test suite (what CI runs)
 #   make test-fast  the library's and the grader's unit tests only (under a minute)
 #   make bench   set up, then run the benchmarks and write their table into README.md
+#   make handin STUDENT=id  check your notebooks in work/, pack them as build/handin/<id>.zip
 #   make release regenerate the student notebooks (notebooks/) from the masters (solutions/)
 #   make grade   grade autograder/examples (or SUBMISSIONS=dir) into build/grades/
 
@@ -19,7 +20,7 @@ PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
 TORCH_STAMP := $(VENV)/.torch-stamp
 TORCH_REQ   := torch==2.13.0+cpu
 
-.PHONY: setup lab test test-fast bench release grade clean
+.PHONY: setup lab handin test test-fast bench release grade clean
 
 setup: $(STAMP)
 
@@ -56,6 +57,11 @@ $(BWRAP_STAMP): $(STAMP)
 lab: $(STAMP)
 	$(BIN)/python -m autograder workbook
 	$(BIN)/jupyter lab --notebook-dir=work $(LAB_ARGS)
+
+# Check your notebooks in work/ and pack them as build/handin/<STUDENT>.zip, the file to hand in.
+handin: $(STAMP)
+	@test -n "$(STUDENT)" || { echo "usage: make handin STUDENT=<your student id>"; exit 2; }
+	$(BIN)/python -m autograder handin "$(STUDENT)"
 
 # One pytest-xdist worker per core, whole files at a time, the slowest first (tests/conftest.py):
 # most tests wait on kernels, so a serial run leaves a core idle most of the time.

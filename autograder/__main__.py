@@ -45,6 +45,30 @@ def _workbook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _handin(args: argparse.Namespace) -> int:
+    from .handin import check, pack
+
+    checked = check(args.work)
+    for item in checked:
+        if item.missing:
+            print(f"{item.lecture}: not started (no {item.path.name} in {args.work}): it will count as missing")
+        elif item.problems:
+            print(f"{item.lecture}: cannot be handed in as it is:" + "".join(f"\n  - {p}" for p in item.problems))
+        else:
+            print(f"{item.lecture}: ready")
+    if any(item.problems for item in checked) and not args.skip_broken:
+        print("\nnothing packed: fix the notebooks above, or pass --skip-broken to hand in the others without them",
+              file=sys.stderr)
+        return 1
+    try:
+        target = pack(args.student, checked, args.out)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"\nhand in this file: {target} ({sum(item.ready for item in checked)} notebooks)")
+    return 0
+
+
 def _grade(args: argparse.Namespace) -> int:
     from .execute import Limits
     from .grade import Settings, grade
@@ -75,6 +99,14 @@ def main(argv: list[str] | None = None) -> int:
                                          "your own cells carried over; the copy as it was is kept in work/.previous/.")
     wb.add_argument("--work", type=Path, default=WORK, help="the folder of your copies (default: work/)")
     wb.set_defaults(func=_workbook)
+    hi = commands.add_parser("handin", help="check your notebooks in work/ and pack them as STUDENT.zip to hand in",
+                             description="Check each of your notebooks (a valid notebook, every test and locked cell as "
+                                         "released) and pack them as OUT/STUDENT.zip, the file the grader reads.")
+    hi.add_argument("student", metavar="STUDENT", help="your student id (letters, digits and _.@+-)")
+    hi.add_argument("--work", type=Path, default=WORK, help="the folder of your notebooks (default: work/)")
+    hi.add_argument("--out", type=Path, default=BUILD / "handin", help="where the zip goes (default: build/handin)")
+    hi.add_argument("--skip-broken", action="store_true", help="pack the notebooks that pass, leave the others out")
+    hi.set_defaults(func=_handin)
     gr = commands.add_parser("grade", help="grade a folder of submissions with nbgrader, in parallel",
                              description="Grade SUBMISSIONS: one folder or .zip per student (or an nbgrader submitted/ tree).")
     gr.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
