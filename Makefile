@@ -7,6 +7,7 @@ SHELL := /bin/bash
 #   make handin STUDENT=id  check your notebooks in work/, pack them as build/handin/<id>.zip
 #   make release regenerate the student notebooks (notebooks/) from the masters (solutions/)
 #   make grade   grade autograder/examples (or SUBMISSIONS=dir) into build/grades/
+#   make formgrader  open nbgrader's formgrader on the course workspace (build/course)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -20,7 +21,7 @@ PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check --no-input
 TORCH_STAMP := $(VENV)/.torch-stamp
 TORCH_REQ   := torch==2.13.0+cpu
 
-.PHONY: setup lab handin test test-fast bench release grade clean
+.PHONY: setup lab handin test test-fast bench release grade formgrader clean
 
 setup: $(STAMP)
 
@@ -89,3 +90,7 @@ SUBMISSIONS ?= autograder/examples
 GRADE_ARGS  ?= --timeout 20
 grade: $(STAMP) $(BWRAP_STAMP)
 	$(BIN)/python -m autograder grade $(SUBMISSIONS) $(GRADE_ARGS)
+
+# The instructor's view of the course workspace: nbgrader's formgrader (manual grades, comments).
+formgrader: $(STAMP)
+	$(BIN)/python -m autograder formgrader

@@ -69,6 +69,23 @@ def _handin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _formgrader(args: argparse.Namespace) -> int:
+    from .course import put_interpreter_scripts_on_path
+    from .workspace import CourseWorkspace
+
+    course = CourseWorkspace(args.course_dir)
+    course.prepare()   # the lectures are in the gradebook before anything is graded
+    put_interpreter_scripts_on_path()
+    command = [str(Path(sys.executable).parent / "jupyter"), "lab", f"--ServerApp.root_dir={course.root}",
+               "--ServerApp.default_url=/formgrader", *(["--allow-root"] if os.geteuid() == 0 else []),
+               *[a for i, a in enumerate(args.jupyter_args) if not (i == 0 and a == "--")]]
+    print(f"formgrader on the course workspace {course.root} (nbgrader's own view: manual grading, comments, students)")
+    sys.stdout.flush()
+    # nbgrader reads nbgrader_config.py from the folder it starts in; exec: Ctrl-C and signals reach jupyter itself
+    os.chdir(course.root)
+    os.execv(command[0], command)
+
+
 def _grade(args: argparse.Namespace) -> int:
     from .execute import Limits
     from .grade import Settings, grade
@@ -82,9 +99,15 @@ def _grade(args: argparse.Namespace) -> int:
     settings = Settings(
         submissions=args.submissions, out=args.out, course_dir=args.course_dir, workers=args.workers,
         limits=Limits(cell_timeout_s=args.timeout, memory_mb=args.memory_mb, sandbox="none" if args.no_sandbox else "bwrap"),
-        force=args.force, db_url=args.db_url, progress=not args.no_progress and not args.verbose, verbose=args.verbose,
+        force=args.force, db_url=args.db_url, roster=args.roster, progress=not args.no_progress and not args.verbose, verbose=args.verbose,
     )
-    return grade(settings)
+    from .roster import RosterError
+
+    try:
+        return grade(settings)
+    except RosterError as exc:
+        print(f"error: --roster: {exc}", file=sys.stderr)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     hi.add_argument("--out", type=Path, default=BUILD / "handin", help="where the zip goes (default: build/handin)")
     hi.add_argument("--skip-broken", action="store_true", help="pack the notebooks that pass, leave the others out")
     hi.set_defaults(func=_handin)
+    fg = commands.add_parser("formgrader", help="open nbgrader's formgrader on the course workspace (instructors)",
+                             description="Start JupyterLab on the course workspace, opened at nbgrader's formgrader: grade "
+                                         "written answers, write comments, see each submission. Arguments after -- go to "
+                                         "jupyter lab (for example -- --no-browser --port 8899).")
+    fg.add_argument("--course-dir", type=Path, default=BUILD / "course", help="the course workspace (default: build/course)")
+    fg.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed to jupyter lab (after --)")
+    fg.set_defaults(func=_formgrader)
     gr = commands.add_parser("grade", help="grade a folder of submissions with nbgrader, in parallel",
                              description="Grade SUBMISSIONS: one folder or .zip per student (or an nbgrader submitted/ tree).")
     gr.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
@@ -116,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--memory-mb", type=int, default=2048, help="address-space limit of each grading kernel (default: 2048)")
     gr.add_argument("--course-dir", type=Path, default=BUILD / "course", help="the nbgrader course workspace kept between runs (default: build/course)")
     gr.add_argument("--db-url", default=None, help="gradebook database URL (default: sqlite in the course workspace)")
+    gr.add_argument("--roster", type=Path, default=None,
+                    help="the class list, a CSV with id, first_name, last_name (and email) columns "
+                         "(default: students.csv in SUBMISSIONS, when there is one)")
     gr.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
     gr.add_argument("--no-progress", action="store_true", help="no progress bar")
     gr.add_argument("--verbose", action="store_true",

@@ -114,6 +114,8 @@ class Executed:
     status: str = GRADED
     details: list[str] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    # test cell -> why its hidden part failed: for the instructor's report, never for the student
+    hidden_failures: dict[str, str] = field(default_factory=dict)
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -820,6 +822,8 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         if is_test_cell(cell):
             grade_id = str(nbgrader_meta(cell).get("grade_id"))
             cell.outputs = _test_outputs(verdicts.get(grade_id), kernel.stopped)
+    result.hidden_failures = {grade_id: clean_strings(str(v.get("hidden_error") or v.get("hidden_why")))[:MAX_ERROR_TEXT]
+                              for grade_id, v in verdicts.items() if v.get("hidden_failed")}
     dropped = client.dropped + _cap_outputs([c for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)],
                                             limits.output_bytes)
     if dropped:

@@ -12,12 +12,14 @@ import base64
 import html
 import re
 import reprlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
 from .cells import failure, is_test_cell, nbgrader_meta, split_test_source
+from .record import CellGrade
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 MAX_TEXT = 4000
@@ -29,6 +31,7 @@ pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; font-size: .85rem; 
 .cell { margin: 1rem 0; } .label { font-size: .8rem; color: #555; }
 .pass { color: #176b24; font-weight: bold; } .fail { color: #b3261e; font-weight: bold; } .manual { color: #7a5a00; font-weight: bold; }
 .status { padding: .1rem .4rem; border-radius: .3rem; background: #eee; }
+.comment { border-left: 3px solid #7a5a00; padding: .3rem .6rem; margin: .4rem 0; background: #fffbea; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; }
 """
 
@@ -168,9 +171,13 @@ def _details(details: list) -> str:
     return "".join(items)
 
 
-def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[str, tuple[float | None, float, bool]]) -> str:
-    """HTML section for one lecture of one student. ``grades``: grade_id -> (score, max, needs manual)."""
-    head = (f'<h2>{_short(lecture)} <span class="status">{_short(outcome.status)}</span> '
+def _anchor(lecture: str) -> str:
+    return "lecture-" + re.sub(r"[^A-Za-z0-9_-]", "_", _plain(lecture, MAX_LABEL))
+
+
+def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[str, CellGrade]) -> str:
+    """HTML section for one lecture of one student. ``grades``: grade_id -> its grade in the gradebook."""
+    head = (f'<h2 id="{_anchor(lecture)}">{_short(lecture)} <span class="status">{_short(outcome.status)}</span> '
             f"{_number(outcome.score):g} / {_number(outcome.max_score):g}</h2>")
     details = _details(outcome.details)
     body = [head, f"<ul>{details}</ul>" if details else ""]
@@ -186,7 +193,10 @@ def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[
             known = grades.get(grade_id)
         except TypeError:  # not hashable: a list or a dict
             known = None
-        score, max_score, manual = known if known is not None else (None, meta.get("points", 0), False)
+        score, max_score, manual = (known.score, known.max_score, known.needs_manual_grade) if known is not None else (
+            None, meta.get("points", 0), False)
+        comment = (f'<div class="comment">Your instructor: {_text(known.comment, 2000)}</div>'
+                   if known is not None and known.comment else "")
         shown = f"{_number(score):g}" if score is not None else "?"
         points = f"{shown} / {_number(max_score):g} points" if meta.get("grade") else ""
         source = cell.get("source", "")
@@ -202,14 +212,14 @@ def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[
             message_html = f'<pre class="fail">{_text(message, 1500)}</pre>' if message else ""
             budget.left -= len(message_html) + 300  # the label, the markup
             body.append(f'<div class="cell"><div class="label">test {_short(grade_id)}: {verdict} ({points})</div>'
-                        f"<pre>{budget.take(_text(visible))}</pre>{message_html}</div>")
+                        f"<pre>{budget.take(_text(visible))}</pre>{message_html}{comment}</div>")
         elif meta.get("solution"):
             label = f"your answer {_short(grade_id)}"
             if meta.get("grade"):
                 label += f' <span class="manual">{"to be graded by your instructor" if manual else points}</span>'
             budget.left -= len(label) + 100
             body.append(f'<div class="cell"><div class="label">{label}</div><pre>{budget.take(_text(source))}</pre>'
-                        f"{_outputs(cell, budget)}</div>")
+                        f"{_outputs(cell, budget)}{comment}</div>")
         if budget.left <= 0:
             budget.refused += 1
             break
@@ -218,14 +228,22 @@ def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[
     return "".join(body)
 
 
-def write_student_page(path: Path, student: str, sections: list[str], total: float, max_total: float) -> None:
+def write_student_page(path: Path, student: str, sections: list[str], total: float, max_total: float, *,
+                       pending: float = 0.0, contents: Sequence[tuple[str, float, float]] = ()) -> None:
+    """The student's page. ``pending``: points of written answers not graded yet (not counted as 0 in
+    the headline); ``contents``: (lecture, score, max) of each section, for the table of contents."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    waiting = (f" graded so far ({_number(pending):g} more to be graded by your instructor)" if pending else "")
+    toc = "".join(f'<li><a href="#{_anchor(lecture)}">{_short(lecture)}</a>: {_number(score):g} / {_number(most):g}</li>'
+                  for lecture, score, most in contents)
     path.write_text(
         f'<!doctype html><html><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>Feedback for {_short(student)}</title>"
-        f"<style>{STYLE}</style></head><body><h1>Feedback for {_short(student)}: {_number(total):g} / {_number(max_total):g} points</h1>"
-        "<p>For each exercise: your answer, then each test with its result. Hidden tests are not shown; "
+        f"<style>{STYLE}</style></head><body><h1>Feedback for {_short(student)}: {_number(total):g} / "
+        f"{_number(max_total - pending):g} points{waiting}</h1>"
+        + (f"<nav><ul>{toc}</ul></nav>" if toc else "")
+        + "<p>For each exercise: your answer, then each test with its result. Hidden tests are not shown; "
         "when one fails, its line says so.</p>" + "".join(sections) + "</body></html>",
         encoding="utf-8", errors="backslashreplace",
     )

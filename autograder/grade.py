@@ -36,6 +36,7 @@ from . import evasion, integrity, lifetime, record
 from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Executed, Limits, Timings, execute_notebook
 from .journal import Journal, Outcome
+from .roster import ROSTER_NAME, name_of, read_roster
 from .run_folder import RunFolder
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
@@ -75,6 +76,7 @@ class JobResult:
     started: float = 0.0     # wall-clock time (time.time()) the worker took the job
     ended: float = 0.0       # and finished it
     worker: int = 0          # the worker's process id
+    hidden_failures: dict[str, str] = field(default_factory=dict)   # for the instructor's report only
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def run_job(job: Job) -> JobResult:
     # validated where it is read, in the main process
     executed_json = nbformat.v4.writes_json(executed.nb)
     return JobResult(job.student, job.lecture, executed.status, executed_json, executed.details, executed.timings,
-                     started=started, ended=time.time(), worker=os.getpid())
+                     started=started, ended=time.time(), worker=os.getpid(), hidden_failures=executed.hidden_failures)
 
 
 @dataclass
@@ -133,6 +135,7 @@ class Settings:
     db_url: str | None = None
     progress: bool = True
     verbose: bool = False    # print each job's log line (grading.log in the workspace has them anyway)
+    roster: Path | None = None   # the class list (roster.py); default: students.csv in the submissions folder
 
 
 class Grader:
@@ -217,9 +220,16 @@ class Grader:
         """Every student of the folder is in the gradebook, even one who handed in nothing."""
         from nbgrader.api import Gradebook
 
+        roster_path = self.settings.roster or self.settings.submissions / ROSTER_NAME
+        roster = read_roster(roster_path) if self.settings.roster or roster_path.is_file() else {}
         with Gradebook(self.course.db_url, self.course.config.CourseDirectory.course_id) as gb:
             for student in sorted(students):
-                gb.update_or_create_student(student)
+                known = gb.update_or_create_student(student)
+                name = name_of(student, roster)
+                if student in roster or (known.first_name is None and known.last_name is None):
+                    # a name typed in formgrader stays, unless the roster gives one
+                    gb.update_or_create_student(student, first_name=name.first_name, last_name=name.last_name,
+                                                email=name.email or known.email)
 
     def _prepare(self, item: Found, released, digest: str) -> Job | None:
         """Check and stage one submission; return its execution job, or None when there is nothing to run."""
@@ -307,6 +317,7 @@ class Grader:
                                    "(another autograde, or an edit of the database)")
         outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
         outcome.recorded = score.stamp
+        outcome.hidden_failures = dict(result.hidden_failures)
         self._final(outcome)
 
 
@@ -340,31 +351,13 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, desc="grading", unit="notebook", file=sys.stderr)
 
 
-def cell_grades(course: CourseWorkspace, keys) -> dict[tuple[str, str], dict[str, tuple[float | None, float, bool]]]:
-    """Per (student, lecture) with a submission in the gradebook: grade_id -> (score, max, needs manual)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    result = {}
-    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
-        for student, lecture in keys:
-            try:
-                notebook = gb.find_submission_notebook(lecture, lecture, student)
-            except MissingEntry:
-                continue
-            result[(student, lecture)] = {
-                g.name: (None if g.score is None else float(g.score), float(g.max_score), bool(g.needs_manual_grade))
-                for g in notebook.grades
-            }
-    return result
-
-
-def refresh_scores(outcomes: list[Outcome], grades: dict) -> None:
+def refresh_scores(outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, record.CellGrade]]) -> None:
     """Scores from the gradebook as it is now: manual grades entered since the run count."""
     for o in outcomes:
         cells = grades.get((o.student, o.lecture))
         if cells and o.status not in (MISSING, GRADER_ERROR):
-            o.score = sum(score or 0.0 for score, _, _ in cells.values())
-            o.needs_manual_grade = any(pending for _, _, pending in cells.values())
+            o.score = sum(cell.score or 0.0 for cell in cells.values())
+            o.needs_manual_grade = any(cell.needs_manual_grade for cell in cells.values())
 
 
 def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
@@ -375,7 +368,7 @@ def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
     outcomes = [grader.outcomes[k] for k in keys]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")
-        grades = cell_grades(grader.course, keys)
+        grades = record.cell_grades(grader.course, keys)
     refresh_scores(outcomes, grades)
     report.write_csv(out / "grades.csv", outcomes)
     by_student: dict[str, list[Outcome]] = {}
@@ -389,8 +382,11 @@ def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
             if o.status not in (MISSING, INVALID, GRADER_ERROR):
                 nb = feedback.read_autograded(grader.course.path("autograded", student, o.lecture))
             sections.append(feedback.render_lecture(o.lecture, o, nb, grades.get((student, o.lecture), {})))
+        pending = sum(cell.max_score for o in mine for cell in grades.get((student, o.lecture), {}).values()
+                      if cell.needs_manual_grade and o.status not in (MISSING, GRADER_ERROR))
         feedback.write_student_page(out / "feedback" / f"{student}.html", student, sections,
-                                    sum(o.score for o in mine), sum(o.max_score for o in mine))
+                                    sum(o.score for o in mine), sum(o.max_score for o in mine), pending=pending,
+                                    contents=[(o.lecture, o.score, o.max_score) for o in mine])
     notes = list(grader.skipped)
     if grader.settings.limits.sandbox == "none":
         notes.append("student code ran without a sandbox (resource limits only)")

@@ -38,6 +38,8 @@ class Outcome:
     origin: str = ""
     digest: str = ""
     recorded: str = ""   # the gradebook's autograding as this grader left it (record.stamps)
+    # test cell -> why its hidden part failed: in the instructor's report, never in grades.csv or feedback
+    hidden_failures: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:

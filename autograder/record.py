@@ -29,6 +29,39 @@ class Score:
     stamp: str = ""   # what the gradebook holds of the autograding (see stamps)
 
 
+@dataclass(frozen=True)
+class CellGrade:
+    """One graded cell of a submission, as the gradebook holds it now (manual grades included)."""
+
+    score: float | None          # None: not graded yet (a written answer waiting for the instructor)
+    max_score: float
+    needs_manual_grade: bool
+    comment: str = ""            # what the instructor wrote about it in formgrader
+    graded: bool = True          # False: an answer cell without points, here for its comment only
+
+
+def cell_grades(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, CellGrade]]:
+    """Per (student, lecture) with a submission in the gradebook: grade_id -> its CellGrade."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    result = {}
+    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
+        for student, lecture in keys:
+            try:
+                notebook = gb.find_submission_notebook(lecture, lecture, student)
+            except MissingEntry:
+                continue
+            comments = {c.name: (c.manual_comment or "").strip() for c in notebook.comments}
+            cells = {name: CellGrade(None, 0.0, False, comment, graded=False) for name, comment in comments.items() if comment}
+            cells.update({
+                g.name: CellGrade(None if g.score is None else float(g.score), float(g.max_score), bool(g.needs_manual_grade),
+                                  comments.get(g.name, ""))
+                for g in notebook.grades
+            })
+            result[(student, lecture)] = cells
+    return result
+
+
 def _resources(course: CourseWorkspace, student: str, lecture: str) -> dict:
     return {"nbgrader": {"student": student, "assignment": lecture, "notebook": lecture, "db_url": course.db_url}}
 

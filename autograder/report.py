@@ -17,6 +17,10 @@ import html
 import io
 from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import quote
+
+from .journal import Outcome
+from .record import CellGrade
 
 CSV_COLUMNS = ["student", "notebook", "status", "score", "max_score", "needs_manual_grade", "details", "source"]
 MAX_DETAIL = 500  # characters of one details entry
@@ -133,17 +137,27 @@ def _plot_png(cell_scores: dict[str, dict[str, list[float]]]) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str], dict[str, tuple[float | None, float, bool]]],
+def _score_cell(outcome: Outcome | None) -> str:
+    """A students-table cell: the score, or the status when the notebook was not graded."""
+    if outcome is None:
+        return "<td></td>"
+    if outcome.status in ("missing", "invalid notebook", "grader error"):
+        return f"<td>{html.escape(clean(outcome.status))}</td>"
+    pending = " (+ by hand)" if outcome.needs_manual_grade else ""
+    return f"<td>{outcome.score:g} / {outcome.max_score:g}{pending}</td>"
+
+
+def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str], dict[str, CellGrade]],
                        lectures: list[str], notes: list[str]) -> None:
     """HTML class report: statuses per lecture, mean scores, the per-exercise distribution plot."""
     cell_scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for (_student, lecture), cells in grades.items():
         per_exercise: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for grade_id, (score, max_score, pending) in cells.items():
-            if pending:  # a written answer the instructor has not graded yet
+        for grade_id, cell in cells.items():
+            if cell.needs_manual_grade or not cell.graded:  # not graded yet (a written answer), or no points
                 continue
-            per_exercise[_exercise(grade_id)][0] += score or 0.0
-            per_exercise[_exercise(grade_id)][1] += max_score
+            per_exercise[_exercise(grade_id)][0] += cell.score or 0.0
+            per_exercise[_exercise(grade_id)][1] += cell.max_score
         for exercise, (score, max_score) in per_exercise.items():
             if max_score:
                 cell_scores[lecture][exercise].append(score / max_score)
@@ -162,6 +176,18 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
     problem_rows = "".join(
         f"<tr><td>{html.escape(clean(o.student))}</td><td>{html.escape(clean(o.lecture))}</td><td>{html.escape(clean(o.status))}</td>"
         f"<td>{html.escape(details_text(o.details))}</td></tr>" for o in sorted(problems, key=lambda o: (o.student, o.lecture)))
+    by_student: dict[str, dict[str, Outcome]] = defaultdict(dict)
+    for o in outcomes:
+        by_student[o.student][o.lecture] = o
+    student_rows = "".join(
+        f'<tr><td><a href="feedback/{html.escape(quote(clean(student), safe=""))}.html">{html.escape(clean(student))}</a></td>'
+        + "".join(_score_cell(mine.get(lecture)) for lecture in lectures)
+        + f"<td>{sum(o.score for o in mine.values()):g} / {sum(o.max_score for o in mine.values()):g}</td></tr>"
+        for student, mine in sorted(by_student.items()))
+    hidden_rows = "".join(
+        f"<tr><td>{html.escape(clean(o.student))}</td><td>{html.escape(clean(o.lecture))}</td><td>{html.escape(clean(test))}</td>"
+        f"<td><code>{html.escape(clean(why, MAX_DETAIL))}</code></td></tr>"
+        for o in sorted(outcomes, key=lambda o: (o.student, o.lecture)) for test, why in sorted(o.hidden_failures.items()))
     note_items = "".join(f"<li>{html.escape(clean(n))}</li>" for n in notes)
     students = len({o.student for o in outcomes})
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,7 +201,13 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
         + "<h2>Statuses and mean scores per notebook</h2><table><tr><th>notebook</th>"
         + "".join(f"<th>{html.escape(clean(s))}</th>" for s in statuses) + "<th>mean score (handed in)</th></tr>" + "".join(rows) + "</table>"
         + (f'<h2>Scores per exercise</h2><img alt="score distribution per exercise" style="max-width:100%" src="data:image/png;base64,{png}">' if png else "")
+        + "<h2>Students</h2><table><tr><th>student (their feedback)</th>"
+        + "".join(f"<th>{html.escape(clean(lecture))}</th>" for lecture in lectures) + "<th>total</th></tr>" + student_rows + "</table>"
         + "<h2>Submissions that need a look</h2><table><tr><th>student</th><th>notebook</th><th>status</th><th>details</th></tr>"
-        + problem_rows + "</table></body></html>",
+        + problem_rows + "</table>"
+        + "<h2>Hidden tests that failed</h2><p>For you only (to settle a question about a grade): the students' "
+        "feedback says that a hidden test failed, never which check or why.</p>"
+        + "<table><tr><th>student</th><th>notebook</th><th>test cell</th><th>the hidden check's failure</th></tr>"
+        + hidden_rows + "</table></body></html>",
         encoding="utf-8", errors="backslashreplace",
     )

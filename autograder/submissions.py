@@ -30,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .roster import ROSTER_NAME
+
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 200  # notebooks looked at per archive (or student folder)
 MAX_SOURCE_BYTES = 100 * 1024 * 1024  # bytes read (inflated) per archive (or student folder)
@@ -320,8 +322,8 @@ def find_submissions(root: Path, lectures: list[str], fingerprints: dict[str, se
         elif entry.is_file() and entry.suffix.lower() == ".zip":
             student = entry.stem
             kind = "zip"
-        elif entry.is_file() and entry.stem.upper() == "README":
-            continue   # the folder's own notes (the bundled examples have one), not a submission
+        elif entry.is_file() and (entry.stem.upper() == "README" or entry.name == ROSTER_NAME):
+            continue   # the folder's own notes (the bundled examples have one), or the class list: not submissions
         else:
             skipped.append(f"{shown}: neither a student folder nor a .zip")
             continue

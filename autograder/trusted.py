@@ -361,5 +361,8 @@ def run(job: dict, link: Link, namespace: dict, start: int) -> None:
         elif hidden["stderr"]:
             why = "stderr"
         link.send({"op": "verdict", "grade_id": cell["grade_id"], "visible": visible,
-                   "hidden_failed": why is not None, "hidden_why": why})
+                   "hidden_failed": why is not None, "hidden_why": why,
+                   # for the instructor's report only: the grader never puts it in the notebook or the feedback
+                   "hidden_error": (f"{hidden['error'][0]}: {hidden['error'][1]}" if hidden["error"] is not None
+                                    else f"wrote to stderr: {hidden['stderr']}" if hidden["stderr"] else None)})
     link.send({"op": "done"})

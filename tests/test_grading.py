@@ -187,9 +187,18 @@ def test_rerun_changes_nothing_and_resubmission_is_regraded(tmp_path, submission
         written.manual_score = written.max_score
         gb.db.commit()
         bonus = float(written.max_score)
+        comment = next(c for c in notebook.comments if c.name == written.name)
+        comment.manual_comment = "Clear argument <b>but</b> say why the shapes match."
+        code_answer = next(c for c in notebook.comments if c.name != written.name)
+        code_answer.manual_comment = "Nice use of sliding windows."
+        gb.db.commit()
     outcomes = write_outputs(resubmitted, sorted(k for k in resubmitted.outcomes if k[0] == "ada"))
     ada = {o.lecture: o for o in outcomes}[LECTURES[0]]
     assert ada.score == expected[("ada", LECTURES[0])].score + bonus
+    # the instructor's comments reach the student's page (escaped), on the cells they were written on
+    page = (settings.out / "feedback" / "ada.html").read_text()
+    assert "Your instructor: Clear argument &lt;b&gt;but&lt;/b&gt; say why the shapes match." in page
+    assert "Your instructor: Nice use of sliding windows." in page
 
 
 def test_grades_csv(graded):
@@ -268,6 +277,24 @@ def test_class_report(graded):
     assert re.search(r'<img alt="score distribution per exercise"[^>]+src="data:image/png;base64,', report)
     for status in ("invalid notebook", "tampered", "timeout", "kernel died", "missing"):
         assert status in report
+    for student in {k[0] for k in grader.outcomes}:   # a row per student, linked to their feedback
+        assert f'<a href="feedback/{student}.html">{student}</a>' in report
+
+
+def test_the_instructor_sees_which_hidden_check_failed_and_the_student_does_not(graded):
+    """Issue 14: to settle a question about a grade, the report names the failed hidden check and
+    its message; the student's feedback and grades.csv still say only that a hidden test failed."""
+    import html
+
+    grader, outcomes = graded
+    report = (grader.settings.out / "report.html").read_text()
+    failed = [(o, test, why) for o in outcomes.values() for test, why in o.hidden_failures.items()]
+    assert failed, "the example class has answers that pass the visible tests and fail hidden ones"
+    csv_text = (grader.settings.out / "grades.csv").read_text()
+    for outcome, test, why in failed:
+        assert html.escape(why[:200]) in report, (outcome.student, test)
+        feedback = (grader.settings.out / "feedback" / f"{outcome.student}.html").read_text()
+        assert why[:60] not in feedback and why[:60] not in csv_text
 
 
 def test_a_grader_failure_is_contained_and_reported(tmp_path, submissions, monkeypatch):
@@ -391,3 +418,20 @@ def test_a_graded_test_cell_that_passed_says_so(graded):
                 assert f"passed: {meta['grade_id']}, the visible tests" in said, (lecture, meta["grade_id"], said)
             elif meta.get("grade_id") == "check-all":
                 assert said.startswith("Graded:"), (lecture, said)
+
+
+def test_the_feedback_page_has_contents_and_does_not_count_ungraded_answers_as_zero(graded):
+    """Issue 14: written answers waiting for the instructor counted as 0 in the headline total, and
+    seven notebooks made one long page without contents."""
+    grader, outcomes = graded
+    page = (grader.settings.out / "feedback" / "ada.html").read_text()
+    ada = [o for k, o in sorted(outcomes.items()) if k[0] == "ada"]
+    assert any(o.needs_manual_grade for o in ada)
+    headline = re.search(r"<h1>Feedback for ada: ([\d.]+) / ([\d.]+) points graded so far \(([\d.]+) more to be graded "
+                         r"by your instructor\)</h1>", page)
+    assert headline, page[:600]
+    got, graded_max, waiting = (float(g) for g in headline.groups())
+    assert got == sum(o.score for o in ada) and graded_max + waiting == sum(o.max_score for o in ada) and waiting > 0
+    for o in ada:
+        assert f'<li><a href="#lecture-{o.lecture}">{o.lecture}</a>: {o.score:g} / {o.max_score:g}</li>' in page
+        assert f'<h2 id="lecture-{o.lecture}">' in page

@@ -376,7 +376,7 @@ def test_feedback_escapes_everything_of_the_notebook(tmp_path, releases):
                               details=["graded cell '<script>' is not in the release \ud800", "y" * 100_000])
     section = feedback.render_lecture("<lecture>", outcome, nb, {})
     page = tmp_path / "feedback" / "<s>.html"
-    feedback.write_student_page(page, "<s>", [section], 1.0, 2.0)
+    feedback.write_student_page(page, "<s>", [section], 1.0, 2.0, pending=0.5, contents=[('"><script>alert(4)</script>', 1.0, 2.0)])
     text = page.read_text()
 
     class Tags(HTMLParser):
@@ -391,9 +391,13 @@ def test_feedback_escapes_everything_of_the_notebook(tmp_path, releases):
 
     parser = Tags()
     parser.feed(text)
-    allowed = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "span", "ul", "li", "div", "pre", "img"}
+    allowed = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "span", "ul", "li", "div", "pre", "img", "nav", "a"}
     assert {tag for tag, _ in parser.tags} <= allowed
-    assert {name for _, attrs in parser.tags for name in attrs} <= {"charset", "class", "alt", "src", "style", "http-equiv", "content"}
+    assert {name for _, attrs in parser.tags for name in attrs} <= {"charset", "class", "alt", "src", "style", "http-equiv", "content",
+                                                                    "id", "href"}
+    # the contents' links and the sections' anchors: within the page, made of safe characters only
+    assert all(re.fullmatch(r"#lecture-[A-Za-z0-9_-]+", attrs["href"]) for _, attrs in parser.tags if "href" in attrs)
+    assert all(re.fullmatch(r"lecture-[A-Za-z0-9_-]+", attrs["id"]) for _, attrs in parser.tags if "id" in attrs)
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
     assert images == [f"data:image/png;base64,{png}"], "only the real PNG, re-encoded (no whitespace)"
     assert "<script" not in text and "onerror=" not in text.replace("onerror=alert(3)&gt;", "")

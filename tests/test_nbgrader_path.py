@@ -108,3 +108,53 @@ def test_nbgrader_autograde_grades_as_the_grade_command(tmp_path):
     assert fixed.jobs_run == 1 and outcome.score == ours.score
     assert _gradebook_score(course, "mallory") == ours.score
     assert any("gradebook" in line for line in outcome.details), outcome.details
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_formgrader_opens_on_the_course_with_the_students_names(tmp_path):
+    """Issue 14: formgrader was not reachable from the commands, and showed students as "None, None".
+    One command opens it on the course workspace; names come from the roster (or the id)."""
+    import json
+    import time
+    import urllib.request
+
+    submissions = tmp_path / "submissions"
+    for student in ("mallory", "nemo"):
+        (submissions / student).mkdir(parents=True)   # nothing handed in: graded as missing, in no time
+    (submissions / "students.csv").write_text("id,first_name,last_name,email\nmallory,Mallory,Jones,mj@example.org\n")
+    course = tmp_path / "course"
+    grader = Grader(Settings(submissions=submissions, out=tmp_path / "out", course_dir=course, workers=1,
+                             limits=Limits(cell_timeout_s=10, sandbox=SANDBOX), progress=False))
+    grader.run()
+    assert grader.skipped == [], "the roster is not a submission"
+    port, token = _free_port(), "formgrader-test"
+    server = subprocess.Popen([sys.executable, "-m", "autograder", "formgrader", "--course-dir", str(course), "--",
+                               "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        students = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/formgrader/api/students?token={token}", timeout=5) as r:
+                    students = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert students is not None, f"formgrader did not answer: {server.stderr.read() if server.poll() is not None else ''}"
+        names = {s["id"]: (s["first_name"], s["last_name"]) for s in students}
+        assert names == {"mallory": ("Mallory", "Jones"), "nemo": ("", "nemo")}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/formgrader/api/assignments?token={token}", timeout=10) as r:
+            assignments = {a["name"] for a in json.loads(r.read())}
+        assert LECTURE in assignments, "the course's lectures are in formgrader before anything is graded"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert subprocess.run(["pgrep", "-f", f"--port={port}"], capture_output=True).stdout == b"", "the server outlived its command"
