@@ -153,6 +153,7 @@ class Grader:
         self.evasions: dict[tuple[str, str], list[evasion.Evasion]] = {}
         # graded before, but the gradebook's scores are not the ones this grader wrote
         self.rewritten: set[tuple[str, str]] = set()
+        self._unfinished: set[tuple[str, str]] = set()   # prepared, not recorded yet
 
     def _digest(self, found: Found) -> str:
         limits = self.settings.limits
@@ -173,7 +174,9 @@ class Grader:
         found, self.skipped = find_submissions(self.settings.submissions, self.course.lectures, fingerprints)
         self.current_students = {item.student for item in found}
         self._register(self.current_students)
-        self.outcomes.update(self.journal.load())
+        previous = self.journal.load()
+        self.outcomes.update(previous)
+        self._unfinished.clear()
         now = record.stamps(self.course, [(item.student, item.lecture) for item in found
                                           if (item.student, item.lecture) in self.outcomes])
         todo: list[tuple[Found, str]] = []
@@ -192,7 +195,8 @@ class Grader:
                 self._execute(self._jobs(todo, released), len(todo))
         finally:
             self.journal.close()
-        self.journal.compact(self.outcomes)
+        # a job prepared but never finished (a run stopped early) keeps its journal record, if any
+        self.journal.compact({**previous, **{k: o for k, o in self.outcomes.items() if k not in self._unfinished}})
         return self.outcomes
 
     def _jobs(self, todo: list[tuple[Found, str]], released: dict) -> Iterator[Job]:
@@ -209,11 +213,13 @@ class Grader:
                 self._final(self.outcomes[(item.student, item.lecture)])
             else:
                 self.jobs_run += 1
+                self._unfinished.add((item.student, item.lecture))
                 yield job
 
     def _final(self, outcome: Outcome) -> None:
         """``outcome`` is this run's result for its notebook: kept, and in the journal before anything else happens."""
         self.outcomes[outcome.key] = outcome
+        self._unfinished.discard(outcome.key)
         self.journal.append(outcome)
 
     def _register(self, students: set[str]) -> None:
@@ -230,6 +236,13 @@ class Grader:
                     # a name typed in formgrader stays, unless the roster gives one
                     gb.update_or_create_student(student, first_name=name.first_name, last_name=name.last_name,
                                                 email=name.email or known.email)
+
+    def names(self) -> dict[str, tuple[str, str, str | None]]:
+        """Student id -> (first name, last name, email) as the gradebook holds them."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.course.db_url, self.course.config.CourseDirectory.course_id) as gb:
+            return {s.id: (s.first_name or "", s.last_name or s.id, s.email) for s in gb.students}
 
     def _prepare(self, item: Found, released, digest: str) -> Job | None:
         """Check and stage one submission; return its execution job, or None when there is nothing to run."""
@@ -371,6 +384,19 @@ def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
         grades = record.cell_grades(grader.course, keys)
     refresh_scores(outcomes, grades)
     report.write_csv(out / "grades.csv", outcomes)
+    released = {lecture: nbformat.read(grader.course.path("release", None, lecture), as_version=4)
+                for lecture in grader.course.lectures}
+    exercises: dict[str, dict[str, float]] = {}
+    for lecture, nb in released.items():
+        points = exercises.setdefault(lecture, {})
+        for cell in nb.cells:
+            meta = nbgrader_meta(cell)
+            if meta.get("grade"):
+                exercise = str(meta.get("grade_id", "")).split("-")[0]
+                points[exercise] = points.get(exercise, 0.0) + float(meta.get("points", 0) or 0)
+    report.write_wide_csv(out / "grades-wide.csv", outcomes, grades, exercises)
+    report.write_lms_csv(out / "lms.csv", outcomes, grader.course.lectures,
+                         {lecture: sum(points.values()) for lecture, points in exercises.items()}, grader.names())
     by_student: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         by_student.setdefault(outcome.student, []).append(outcome)

@@ -70,6 +70,62 @@ def write_csv(path: Path, outcomes: list) -> None:
                              f"{sum(o.max_score for o in rows):g}", str(any(o.needs_manual_grade for o in rows)).lower(), "", ""])
 
 
+def write_wide_csv(path: Path, outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, CellGrade]],
+                   exercises: dict[str, dict[str, float]]) -> None:
+    """One row per student, a column per exercise of each notebook, then per notebook, then the total.
+
+    ``exercises``: lecture -> exercise (the grade_id's prefix, ``ex1``) -> its points. The first row
+    after the header gives each column's maximum. An exercise part that waits for a manual grade
+    counts 0 until it is graded (the ``needs_manual_grade`` column says whether any does).
+    """
+    columns = [(lecture, exercise) for lecture, mine in exercises.items() for exercise in mine]
+    by_student: dict[str, dict[str, Outcome]] = defaultdict(dict)
+    for o in outcomes:
+        by_student[o.student][o.lecture] = o
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", *(f"{lecture} {exercise}" for lecture, exercise in columns),
+                         *(f"{lecture} total" for lecture in exercises), "total", "needs_manual_grade"])
+        writer.writerow(["(max)", *(f"{exercises[lecture][exercise]:g}" for lecture, exercise in columns),
+                         *(f"{sum(mine.values()):g}" for mine in exercises.values()),
+                         f"{sum(sum(mine.values()) for mine in exercises.values()):g}", ""])
+        for student, mine in sorted(by_student.items()):
+            earned: dict[tuple[str, str], float] = defaultdict(float)
+            for lecture in exercises:
+                for grade_id, cell in grades.get((student, lecture), {}).items():
+                    if cell.graded:
+                        earned[(lecture, _exercise(grade_id))] += cell.score or 0.0
+            totals = [mine[lecture].score if lecture in mine else 0.0 for lecture in exercises]
+            writer.writerow([clean(student), *(f"{earned[key]:g}" for key in columns), *(f"{t:g}" for t in totals),
+                             f"{sum(totals):g}", str(any(o.needs_manual_grade for o in mine.values())).lower()])
+
+
+LMS_COLUMNS = ["Student", "SIS Login ID", "Email address"]
+
+
+def write_lms_csv(path: Path, outcomes: list[Outcome], lectures: list[str], max_scores: dict[str, float],
+                  names: dict[str, tuple[str, str, str | None]]) -> None:
+    """The notebooks' scores as an LMS gradebook imports them: a row per student, identified by login
+    id (Canvas: "SIS Login ID"; Moodle: map "SIS Login ID" or "Email address" to the user), and a
+    column per notebook named with its maximum, as Canvas names imported assignments.
+
+    ``names``: student id -> (first name, last name, email or None).
+    """
+    by_student: dict[str, dict[str, Outcome]] = defaultdict(dict)
+    for o in outcomes:
+        by_student[o.student][o.lecture] = o
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:
+        writer = csv.writer(f)
+        writer.writerow([*LMS_COLUMNS, *(f"{lecture} ({max_scores.get(lecture, 0.0):g} pts)" for lecture in lectures)])
+        for student, mine in sorted(by_student.items()):
+            first, last, email = names.get(student, ("", student, None))
+            shown = f"{last}, {first}" if first else last
+            writer.writerow([clean(shown), clean(student), clean(email or ""),
+                             *(f"{mine[lecture].score:g}" if lecture in mine else "" for lecture in lectures)])
+
+
 def terminal_table(outcomes: list, lectures: list[str]) -> str:
     """Students x lectures: the score, or the status when it is not a plain grade."""
     table: dict[str, dict[str, str]] = defaultdict(dict)

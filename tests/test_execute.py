@@ -361,7 +361,9 @@ def test_sandbox_caps_the_number_of_processes(tmp_path):
     bomb = ("import os, time\nborn = 0\ntry:\n    for _ in range(2000):\n        if os.fork() == 0:\n"
             "            time.sleep(30)\n            os._exit(0)\n        born += 1\nexcept OSError:\n    pass\nprint(born)")
     result = _run(tmp_path, _notebook(bomb, "print('after')"))
-    assert int(result.nb.cells[0].outputs[0].text) < 300
+    # stdout: a fork refused can also make Python print "Exception ignored in: _releaseLock" on stderr
+    printed = [o.text for o in result.nb.cells[0].outputs if o.output_type == "stream" and o.name == "stdout"]
+    assert int("".join(printed)) < 300
     assert result.nb.cells[1].outputs[0].text == "after\n"
 
 

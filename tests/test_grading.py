@@ -435,3 +435,32 @@ def test_the_feedback_page_has_contents_and_does_not_count_ungraded_answers_as_z
     for o in ada:
         assert f'<li><a href="#lecture-{o.lecture}">{o.lecture}</a>: {o.score:g} / {o.max_score:g}</li>' in page
         assert f'<h2 id="lecture-{o.lecture}">' in page
+
+
+def test_the_wide_table_and_the_lms_export_agree_with_grades_csv(graded):
+    """Issue 14: a row per student with a column per exercise (grades-wide.csv), and the notebooks'
+    scores as Canvas and Moodle import them (lms.csv), both checked against grades.csv."""
+    grader, _ = graded
+    out = grader.settings.out
+    with (out / "grades.csv").open() as f:
+        long = {(r["student"], r["notebook"]): r for r in csv.DictReader(f)}
+    with (out / "grades-wide.csv").open() as f:
+        wide = list(csv.DictReader(f))
+    assert wide[0]["student"] == "(max)"
+    students = sorted({s for s, _ in long})
+    assert [r["student"] for r in wide[1:]] == students
+    for lecture in LECTURES:
+        exercise_columns = [c for c in wide[0] if c.startswith(f"{lecture} ") and c != f"{lecture} total"]
+        assert exercise_columns and float(wide[0][f"{lecture} total"]) == _max_points(lecture)
+        assert sum(float(wide[0][c]) for c in exercise_columns) == _max_points(lecture)
+        for row in wide[1:]:
+            assert float(row[f"{lecture} total"]) == float(long[(row["student"], lecture)]["score"])
+            assert sum(float(row[c]) for c in exercise_columns) == float(row[f"{lecture} total"]), (row["student"], lecture)
+    for row in wide[1:]:
+        assert float(row["total"]) == float(long[(row["student"], "total")]["score"])
+    with (out / "lms.csv").open() as f:
+        lms = list(csv.DictReader(f))
+    assert [r["SIS Login ID"] for r in lms] == students
+    for row in lms:
+        for lecture in LECTURES:
+            assert float(row[f"{lecture} ({_max_points(lecture):g} pts)"]) == float(long[(row["SIS Login ID"], lecture)]["score"])

@@ -382,7 +382,7 @@ def fit(
     val_loss = np.empty(epochs) if validation is not None else None
     velocity = {name: np.zeros_like(p) for name, p in model.params.items()}
 
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=False)
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)   # kept: training takes a second
     for epoch in bar:
         order = gen.permutation(N)
         total = 0.0
