@@ -49,6 +49,7 @@ from nbformat import NotebookNode
 
 from . import sandbox, trusted_host
 from .cells import clean_strings, is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
+from .status import Status
 from .trusted import defined_names
 from .trusted_host import PACKAGE_ROOT, TrustedChecksFailed, log_tail
 
@@ -68,10 +69,7 @@ MAX_TIMEOUTS = 3
 DISK_QUOTA_BYTES = 512 * 1024 * 1024
 DISK_QUOTA_ENTRIES = 10_000
 
-GRADED = "graded"
-TIMEOUT = "timeout"
-KERNEL_DIED = "kernel died"
-SANDBOXES = ("bwrap", "none")
+GRADED, TIMEOUT, KERNEL_DIED = Status.GRADED, Status.TIMEOUT, Status.KERNEL_DIED
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ class Executed:
     """A notebook after grading execution, and what happened."""
 
     nb: NotebookNode
-    status: str = GRADED
+    status: Status = GRADED
     details: list[str] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     # test cell -> why its hidden part failed: for the instructor's report, never for the student

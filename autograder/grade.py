@@ -38,19 +38,16 @@ from .execute import GRADED, Executed, Limits, Timings, execute_notebook
 from .journal import Journal, Outcome
 from .roster import ROSTER_NAME, name_of, read_roster
 from .run_folder import RunFolder
+from .status import Status
 from .submissions import Found, find_submissions, fingerprint
 from .workspace import CourseWorkspace
 
 # 2: trusted checks; 3: a child per call, code that evades observation graded by hand;
 # 4: each test cell sees the student's cells up to it, not all of them
 GRADER_VERSION = "4"
-MISSING = "missing"
-INVALID = "invalid notebook"
-TAMPERED = "tampered"
-GRADER_ERROR = "grader error"
+MISSING, INVALID, TAMPERED, GRADER_ERROR = Status.MISSING, Status.INVALID, Status.TAMPERED, Status.GRADER_ERROR
 JOBS_PER_WORKER = 2   # jobs prepared ahead of the workers: enough to keep them busy, memory bounded
 LOG_NAME = "grading.log"   # in the course workspace: one line per job graded (log_line)
-STATUSES = (GRADED, MISSING, INVALID, "timeout", "kernel died", TAMPERED, GRADER_ERROR)
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ class JobResult:
 
     student: str
     lecture: str
-    status: str
+    status: Status
     notebook_json: str
     details: list[str]
     timings: Timings = field(default_factory=Timings)

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO
 
+from .status import Status
+
 NAME = "grading-journal.jsonl"
 LEGACY_STATE = "grading-state.json"   # the whole state rewritten after each result (graders before version 4)
 
@@ -30,7 +32,7 @@ class Outcome:
 
     student: str
     lecture: str
-    status: str
+    status: Status
     score: float = 0.0
     max_score: float = 0.0
     needs_manual_grade: bool = False
@@ -54,8 +56,8 @@ def _outcome(data: object) -> Outcome | None:
     if not isinstance(data, dict) or not {"student", "lecture", "status"} <= set(data):
         return None
     try:
-        return Outcome(**{k: v for k, v in data.items() if k in _FIELDS})
-    except TypeError:
+        return Outcome(**{**{k: v for k, v in data.items() if k in _FIELDS}, "status": Status(data["status"])})
+    except (TypeError, ValueError):
         return None
 
 

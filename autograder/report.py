@@ -21,14 +21,15 @@ from urllib.parse import quote
 
 from .journal import Outcome
 from .record import CellGrade
+from .status import Status
 
 CSV_COLUMNS = ["student", "notebook", "status", "score", "max_score", "needs_manual_grade", "details", "source"]
 MAX_DETAIL = 500  # characters of one details entry
 MAX_DETAILS = 2000  # characters of the details field (all entries)
 MAX_FIELD = 300  # characters of any other field (a source path, a note)
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-SHORT = {"graded": "", "missing": "missing", "invalid notebook": "invalid", "timeout": "timeout",
-         "kernel died": "died", "tampered": "tampered", "grader error": "ERROR"}
+SHORT = {Status.GRADED: "", Status.MISSING: "missing", Status.INVALID: "invalid", Status.TIMEOUT: "timeout",
+         Status.KERNEL_DIED: "died", Status.TAMPERED: "tampered", Status.GRADER_ERROR: "ERROR"}
 
 
 def clean(value: object, limit: int = MAX_FIELD) -> str:
@@ -132,7 +133,7 @@ def terminal_table(outcomes: list, lectures: list[str]) -> str:
     for o in outcomes:
         mark = f"{o.score:g}/{o.max_score:g}" + ("*" if o.needs_manual_grade else "")
         if SHORT.get(o.status):
-            mark = SHORT[o.status] if o.status in ("missing", "invalid notebook", "grader error") else f"{mark} {SHORT[o.status]}"
+            mark = SHORT[Status(o.status)] if not Status(o.status).executed else f"{mark} {SHORT[Status(o.status)]}"
         table[o.student][o.lecture] = mark
     headers = ["student"] + [lecture[:2] for lecture in lectures] + ["total"]
     rows = []
@@ -197,7 +198,7 @@ def _score_cell(outcome: Outcome | None) -> str:
     """A students-table cell: the score, or the status when the notebook was not graded."""
     if outcome is None:
         return "<td></td>"
-    if outcome.status in ("missing", "invalid notebook", "grader error"):
+    if not Status(outcome.status).executed:
         return f"<td>{html.escape(clean(outcome.status))}</td>"
     pending = " (+ by hand)" if outcome.needs_manual_grade else ""
     return f"<td>{outcome.score:g} / {outcome.max_score:g}{pending}</td>"
@@ -223,12 +224,12 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
     for lecture in lectures:
         mine = [o for o in outcomes if o.lecture == lecture]
         counts = Counter(o.status for o in mine)
-        graded = [o for o in mine if o.status not in ("missing",)]
+        graded = [o for o in mine if o.status != Status.MISSING]
         mean = sum(o.score for o in graded) / len(graded) if graded else 0.0
         max_score = max((o.max_score for o in mine), default=0.0)
         rows.append("<tr><td>" + html.escape(clean(lecture)) + "</td>" + "".join(f"<td>{counts.get(s, 0)}</td>" for s in statuses)
                     + f"<td>{mean:.2f} / {max_score:g}</td></tr>")
-    problems = [o for o in outcomes if o.status not in ("graded",)]
+    problems = [o for o in outcomes if o.status != Status.GRADED]
     problem_rows = "".join(
         f"<tr><td>{html.escape(clean(o.student))}</td><td>{html.escape(clean(o.lecture))}</td><td>{html.escape(clean(o.status))}</td>"
         f"<td>{html.escape(details_text(o.details))}</td></tr>" for o in sorted(problems, key=lambda o: (o.student, o.lecture)))

@@ -240,6 +240,8 @@ def test_solving_an_exercise_in_the_browser_passes_its_visible_test(lab, browser
         assert test.locator(".jp-InputPrompt").inner_text().strip() not in ("[ ]:", "[*]:")
         assert test.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0, \
             test.locator(".jp-OutputArea").inner_text()
+        # issue 14: a passing test cell says so, and what it is worth
+        assert "passed: ex1-tests-values, the visible tests (2 points at grading" in test.locator(".jp-OutputArea").inner_text()
         test.scroll_into_view_if_needed()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{SOLVED_LECTURE}-solved.png"))
