@@ -32,6 +32,16 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _moment(text: str):  # noqa: ANN202 - a datetime, for argparse
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date and time such as 2026-12-24T23:59, got {text!r}") from None
+    return moment if moment.tzinfo is not None else moment.astimezone()   # a local time: this machine's zone
+
+
 def _workbook(args: argparse.Namespace) -> int:
     from .student_copies import Action, sync
 
@@ -99,10 +109,16 @@ def _grade(args: argparse.Namespace) -> int:
     settings = Settings(
         submissions=args.submissions, out=args.out, course_dir=args.course_dir, workers=args.workers,
         limits=Limits(cell_timeout_s=args.timeout, memory_mb=args.memory_mb, sandbox="none" if args.no_sandbox else "bwrap"),
-        force=args.force, db_url=args.db_url, roster=args.roster, progress=not args.no_progress and not args.verbose, verbose=args.verbose,
+        force=args.force, db_url=args.db_url, roster=args.roster, deadline=args.deadline, late_penalty=args.late_penalty, progress=not args.no_progress and not args.verbose, verbose=args.verbose,
     )
+    from .late import LatePolicy
     from .roster import RosterError
 
+    try:
+        LatePolicy.parse(args.late_penalty)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         return grade(settings)
     except RosterError as exc:
@@ -149,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--roster", type=Path, default=None,
                     help="the class list, a CSV with id, first_name, last_name (and email) columns "
                          "(default: students.csv in SUBMISSIONS, when there is one)")
+    gr.add_argument("--deadline", type=_moment, default=None,
+                    help="the deadline, as 2026-12-24T23:59 (local time) or with a zone (+01:00, Z); a notebook handed "
+                         "in later is late: its time is nbgrader's timestamp.txt, else the zip member's, else the file's")
+    gr.add_argument("--late-penalty", default="none",
+                    help="what a late notebook loses: none (noted in its details), zero, or N%%/day of its score per "
+                         "started day (default: none)")
     gr.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
     gr.add_argument("--no-progress", action="store_true", help="no progress bar")
     gr.add_argument("--verbose", action="store_true",

@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -133,6 +133,8 @@ class Settings:
     progress: bool = True
     verbose: bool = False    # print each job's log line (grading.log in the workspace has them anyway)
     roster: Path | None = None   # the class list (roster.py); default: students.csv in the submissions folder
+    deadline: datetime | None = None   # aware; later submissions are late (late.py)
+    late_penalty: str = "none"         # none, zero or N%/day (late.LatePolicy)
 
 
 class Grader:
@@ -140,7 +142,11 @@ class Grader:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.course = CourseWorkspace(settings.course_dir, db_url=settings.db_url, limits=settings.limits)
+        from .late import LatePolicy
+
+        self.late = LatePolicy.parse(settings.late_penalty)
+        self.course = CourseWorkspace(settings.course_dir, db_url=settings.db_url, limits=settings.limits, late=self.late)
+        self._handed_in: dict[tuple[str, str], datetime | None] = {}
         self.journal = Journal(self.course.root)
         self.outcomes: dict[tuple[str, str], Outcome] = {}
         self.skipped: list[str] = []
@@ -154,8 +160,10 @@ class Grader:
 
     def _digest(self, found: Found) -> str:
         limits = self.settings.limits
+        deadline = self.settings.deadline
+        late = f"late {self.late} after {_utc(deadline)} at {_utc(found.timestamp)}" if deadline is not None else ""
         return "|".join([GRADER_VERSION, found.sha256, self.course.master_digest(found.lecture),
-                         f"{limits.cell_timeout_s}/{limits.memory_mb}/{limits.output_bytes}/{limits.sandbox}"])
+                         f"{limits.cell_timeout_s}/{limits.memory_mb}/{limits.output_bytes}/{limits.sandbox}", late])
 
     # -- the run ---------------------------------------------------------------
     def run(self) -> dict[tuple[str, str], Outcome]:
@@ -226,6 +234,9 @@ class Grader:
         roster_path = self.settings.roster or self.settings.submissions / ROSTER_NAME
         roster = read_roster(roster_path) if self.settings.roster or roster_path.is_file() else {}
         with Gradebook(self.course.db_url, self.course.config.CourseDirectory.course_id) as gb:
+            if self.settings.deadline is not None:
+                for lecture in self.course.lectures:
+                    gb.update_or_create_assignment(lecture, duedate=_utc(self.settings.deadline))
             for student in sorted(students):
                 known = gb.update_or_create_student(student)
                 name = name_of(student, roster)
@@ -248,6 +259,7 @@ class Grader:
             base.max_score = _max_score(released)
             self.outcomes[(item.student, item.lecture)] = base
             return None
+        self._handed_in[(item.student, item.lecture)] = item.timestamp
         submitted = self.course.path("submitted", item.student, item.lecture)
         submitted.parent.mkdir(parents=True, exist_ok=True)
         submitted.write_bytes(item.content)
@@ -308,7 +320,8 @@ class Grader:
             executed = nbformat.reads(result.notebook_json, as_version=4)
             found = self.evasions.pop((job.student, job.lecture), [])
             by_hand = evasion.send_to_review(executed, found) if found else []
-            score = record.record(self.course, job.student, job.lecture, executed, by_hand=by_hand)
+            score = record.record(self.course, job.student, job.lecture, executed, by_hand=by_hand,
+                                  timestamp=_utc(self._handed_in.pop((job.student, job.lecture), None)))
             self.timings.append(JobTimings(job.student, job.lecture, result.timings, time.perf_counter() - started))
             self._log(result, time.perf_counter() - started)
         except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
@@ -325,10 +338,26 @@ class Grader:
         if (job.student, job.lecture) in self.rewritten:
             outcome.details.append("graded again: the gradebook held scores this grader did not write "
                                    "(another autograde, or an edit of the database)")
-        outcome.score, outcome.max_score, outcome.needs_manual_grade = score.score, score.max_score, score.needs_manual_grade
+        if score.seconds_late > 0:
+            outcome.details.append(f"handed in {_duration(score.seconds_late)} after the deadline: "
+                                   f"late penalty {score.late_penalty:g} points ({self.late})")
+        outcome.score, outcome.max_score, outcome.needs_manual_grade = (score.score - score.late_penalty, score.max_score,
+                                                                        score.needs_manual_grade)
         outcome.recorded = score.stamp
         outcome.hidden_failures = dict(result.hidden_failures)
         self._final(outcome)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """``moment`` in UTC without a zone, as nbgrader's gradebook keeps times (naive: local time)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _duration(seconds: float) -> str:
+    days, rest = divmod(int(seconds), 86400)
+    return (f"{days} d " if days else "") + f"{rest // 3600} h {rest % 3600 // 60} min"
 
 
 def log_line(result: JobResult, record_s: float) -> str:
@@ -361,12 +390,13 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, desc="grading", unit="notebook", file=sys.stderr)
 
 
-def refresh_scores(outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, record.CellGrade]]) -> None:
-    """Scores from the gradebook as it is now: manual grades entered since the run count."""
+def refresh_scores(outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, record.CellGrade]],
+                   penalties: dict[tuple[str, str], float] | None = None) -> None:
+    """Scores from the gradebook as it is now: manual grades entered since the run count, late penalties off."""
     for o in outcomes:
         cells = grades.get((o.student, o.lecture))
         if cells and o.status not in (MISSING, GRADER_ERROR):
-            o.score = sum(cell.score or 0.0 for cell in cells.values())
+            o.score = sum(cell.score or 0.0 for cell in cells.values()) - (penalties or {}).get((o.student, o.lecture), 0.0)
             o.needs_manual_grade = any(cell.needs_manual_grade for cell in cells.values())
 
 
@@ -379,7 +409,8 @@ def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")
         grades = record.cell_grades(grader.course, keys)
-    refresh_scores(outcomes, grades)
+        penalties = record.late_penalties(grader.course, keys)
+    refresh_scores(outcomes, grades, penalties)
     report.write_csv(out / "grades.csv", outcomes)
     released = {lecture: nbformat.read(grader.course.path("release", None, lecture), as_version=4)
                 for lecture in grader.course.lectures}

@@ -10,9 +10,10 @@ keeps the autograded copy; ``record_zero`` scores an ungradable file as zero.
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -27,6 +28,8 @@ class Score:
     max_score: float
     needs_manual_grade: bool
     stamp: str = ""   # what the gradebook holds of the autograding (see stamps)
+    late_penalty: float = 0.0     # taken off ``score`` by nbgrader's AssignLatePenalties (late.py)
+    seconds_late: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -42,24 +45,23 @@ class CellGrade:
 
 def cell_grades(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, CellGrade]]:
     """Per (student, lecture) with a submission in the gradebook: grade_id -> its CellGrade."""
-    from nbgrader.api import Gradebook, MissingEntry
-
     result = {}
-    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
-        for student, lecture in keys:
-            try:
-                notebook = gb.find_submission_notebook(lecture, lecture, student)
-            except MissingEntry:
-                continue
-            comments = {c.name: (c.manual_comment or "").strip() for c in notebook.comments}
-            cells = {name: CellGrade(None, 0.0, False, comment, graded=False) for name, comment in comments.items() if comment}
-            cells.update({
-                g.name: CellGrade(None if g.score is None else float(g.score), float(g.max_score), bool(g.needs_manual_grade),
-                                  comments.get(g.name, ""))
-                for g in notebook.grades
-            })
-            result[(student, lecture)] = cells
+    for key, notebook in _submission_notebooks(course, keys):
+        if notebook is None:
+            continue
+        comments = {c.name: (c.manual_comment or "").strip() for c in notebook.comments}
+        cells = {name: CellGrade(None, 0.0, False, comment, graded=False) for name, comment in comments.items() if comment}
+        for g in notebook.grades:
+            cells[g.name] = CellGrade(None if g.score is None else float(g.score), float(g.max_score),
+                                      bool(g.needs_manual_grade), comments.get(g.name, ""))
+        result[key] = cells
     return result
+
+
+def late_penalties(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], float]:
+    """Per (student, lecture) with a submission: the late penalty the gradebook holds now (0 when on time)."""
+    return {key: float(notebook.late_submission_penalty or 0.0)
+            for key, notebook in _submission_notebooks(course, keys) if notebook is not None}
 
 
 def _resources(course: CourseWorkspace, student: str, lecture: str) -> dict:
@@ -135,7 +137,8 @@ def _open_submission(gb, student: str, lecture: str, timestamp: datetime | None)
 
 def _score(gb, student: str, lecture: str) -> Score:
     notebook = gb.find_submission_notebook(lecture, lecture, student)
-    return Score(float(notebook.score), float(notebook.max_score), bool(notebook.needs_manual_grade), _stamp(notebook))
+    return Score(float(notebook.score), float(notebook.max_score), bool(notebook.needs_manual_grade), _stamp(notebook),
+                 float(notebook.late_submission_penalty or 0.0), float(gb.find_submission(lecture, student).total_seconds_late))
 
 
 def _stamp(notebook) -> str:
@@ -180,18 +183,20 @@ def stamps(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[t
     """What the gradebook holds of each (student, lecture)'s autograding, as a short digest (its
     automatic scores and which cells wait for a manual grade; manual grades and comments, which
     the instructor enters, left out). Keys without a submission in the gradebook get ""."""
+    return {key: "" if notebook is None else _stamp(notebook) for key, notebook in _submission_notebooks(course, keys)}
+
+
+def _submission_notebooks(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> Iterator[tuple[tuple[str, str], Any]]:
+    """Each (student, lecture) with its submitted notebook in the gradebook (None when there is none),
+    within one gradebook session."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    found = {}
     with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
         for student, lecture in keys:
             try:
-                notebook = gb.find_submission_notebook(lecture, lecture, student)
+                yield (student, lecture), gb.find_submission_notebook(lecture, lecture, student)
             except MissingEntry:
-                found[(student, lecture)] = ""
-                continue
-            found[(student, lecture)] = _stamp(notebook)
-    return found
+                yield (student, lecture), None
 
 
 def record_zero(course: CourseWorkspace, student: str, lecture: str) -> Score:

@@ -71,6 +71,14 @@ def write_csv(path: Path, outcomes: list) -> None:
                              f"{sum(o.max_score for o in rows):g}", str(any(o.needs_manual_grade for o in rows)).lower(), "", ""])
 
 
+def _by_student(outcomes: list[Outcome]) -> dict[str, dict[str, Outcome]]:
+    """Student -> lecture -> outcome."""
+    by_student: dict[str, dict[str, Outcome]] = defaultdict(dict)
+    for o in outcomes:
+        by_student[o.student][o.lecture] = o
+    return by_student
+
+
 def write_wide_csv(path: Path, outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, CellGrade]],
                    exercises: dict[str, dict[str, float]]) -> None:
     """One row per student, a column per exercise of each notebook, then per notebook, then the total.
@@ -80,9 +88,7 @@ def write_wide_csv(path: Path, outcomes: list[Outcome], grades: dict[tuple[str, 
     counts 0 until it is graded (the ``needs_manual_grade`` column says whether any does).
     """
     columns = [(lecture, exercise) for lecture, mine in exercises.items() for exercise in mine]
-    by_student: dict[str, dict[str, Outcome]] = defaultdict(dict)
-    for o in outcomes:
-        by_student[o.student][o.lecture] = o
+    by_student = _by_student(outcomes)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:
         writer = csv.writer(f)
@@ -113,9 +119,7 @@ def write_lms_csv(path: Path, outcomes: list[Outcome], lectures: list[str], max_
 
     ``names``: student id -> (first name, last name, email or None).
     """
-    by_student: dict[str, dict[str, Outcome]] = defaultdict(dict)
-    for o in outcomes:
-        by_student[o.student][o.lecture] = o
+    by_student = _by_student(outcomes)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:
         writer = csv.writer(f)
@@ -233,9 +237,7 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
     problem_rows = "".join(
         f"<tr><td>{html.escape(clean(o.student))}</td><td>{html.escape(clean(o.lecture))}</td><td>{html.escape(clean(o.status))}</td>"
         f"<td>{html.escape(details_text(o.details))}</td></tr>" for o in sorted(problems, key=lambda o: (o.student, o.lecture)))
-    by_student: dict[str, dict[str, Outcome]] = defaultdict(dict)
-    for o in outcomes:
-        by_student[o.student][o.lecture] = o
+    by_student = _by_student(outcomes)
     student_rows = "".join(
         f'<tr><td><a href="feedback/{html.escape(quote(clean(student), safe=""))}.html">{html.escape(clean(student))}</a></td>'
         + "".join(_score_cell(mine.get(lecture)) for lecture in lectures)

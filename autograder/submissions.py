@@ -28,6 +28,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .roster import ROSTER_NAME
@@ -61,6 +62,8 @@ class Found:
     content: bytes | None  # None: the lecture was not handed in
     origin: str  # where it came from, for the report ("alice/01-conv1d.ipynb", "bob.zip:nb/02-causal.ipynb")
     notes: list[str] = field(default_factory=list)
+    # when it was handed in (UTC): nbgrader's timestamp.txt, else the zip member's time, else the file's
+    timestamp: datetime | None = None
 
     @property
     def sha256(self) -> str:
@@ -73,6 +76,7 @@ class Candidate:
     origin: str
     content: bytes
     prints: set[str] | None = None  # fingerprint(content), once computed
+    modified: datetime | None = None
 
 
 def fingerprint(content: bytes) -> set[str]:
@@ -107,6 +111,7 @@ class _Entry:
     origin: str
     size: int  # as announced (file size, or the zip's uncompressed size)
     open: Callable[[int], bytes]  # read at most n bytes
+    modified: datetime | None = None
 
 
 class _Reader:
@@ -167,7 +172,7 @@ def _collect(entries: list[_Entry], reader: _Reader, lectures: list[str], finger
     for entry in entries:
         if entry.name in names:
             data = reader.read(entry)
-            found.append(Candidate(entry.name, entry.origin, data if data is not None else b""))
+            found.append(Candidate(entry.name, entry.origin, data if data is not None else b"", modified=entry.modified))
     missing = {lecture: fingerprints.get(lecture, set()) for lecture in lectures if f"{lecture}.ipynb" not in {c.name for c in found}}
     missing = {lecture: wanted for lecture, wanted in missing.items() if wanted}
     wanted_any = set().union(*missing.values()) if missing else set()
@@ -179,7 +184,7 @@ def _collect(entries: list[_Entry], reader: _Reader, lectures: list[str], finger
         data = reader.read(entry)
         if data is None:
             continue
-        candidate = Candidate(entry.name, entry.origin, data)
+        candidate = Candidate(entry.name, entry.origin, data, modified=entry.modified)
         prints = _prints(candidate, wanted_any)
         matches = {lecture: len(prints & wanted) for lecture, wanted in missing.items()}
         matches = {lecture: n for lecture, n in matches.items() if n >= max(1, len(missing[lecture]) // 2)}
@@ -236,7 +241,8 @@ def _candidates_in_folder(folder: Path, lectures: list[str], fingerprints: dict[
     entries = []
     for path, info in _notebook_files(folder, reader):
         origin = _safe(f"{folder.name}/{path.relative_to(folder).as_posix()}", 300)
-        entries.append(_Entry(path.name, origin, info.st_size, _read_file(path)))
+        entries.append(_Entry(path.name, origin, info.st_size, _read_file(path),
+                              datetime.fromtimestamp(info.st_mtime, UTC)))
     return _collect(entries, reader, lectures, fingerprints), reader.all_notes()
 
 
@@ -257,11 +263,35 @@ def _candidates_in_zip(archive: Path, lectures: list[str], fingerprints: dict[st
                 if info.is_dir() or not name.endswith(".ipynb") or ".ipynb_checkpoints" in name or "__MACOSX" in name:
                     continue
                 base = name.replace("\\", "/").rsplit("/", 1)[-1]
-                entries.append(_Entry(base, _safe(f"{archive.name}:{name}", 300), info.file_size, _read_member(zf, info)))
+                entries.append(_Entry(base, _safe(f"{archive.name}:{name}", 300), info.file_size, _read_member(zf, info),
+                                      _zip_time(info)))
             return _collect(entries, reader, lectures, fingerprints), reader.all_notes()
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with one archive, the class is graded
         reader.note(f"{archive.name} is not a readable zip archive ({type(exc).__name__}: {_safe(exc, 200)})")
         return [], reader.all_notes()
+
+
+def _zip_time(info: zipfile.ZipInfo) -> datetime | None:
+    """A zip member's time (zip stores local time, without a zone), in UTC."""
+    try:
+        return datetime(*info.date_time).astimezone(UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def handed_in_at(submission: Path) -> datetime | None:
+    """nbgrader's ``timestamp.txt`` at the top of a student's folder or zip, in UTC (None without one)."""
+    from nbgrader.utils import parse_utc
+
+    try:
+        if submission.is_dir():
+            text = (submission / "timestamp.txt").read_text(encoding="utf-8")[:100]
+        else:
+            with zipfile.ZipFile(submission) as zf:
+                text = zf.read("timestamp.txt")[:100].decode("utf-8")
+        return parse_utc(text.strip()).replace(tzinfo=UTC)
+    except (OSError, KeyError, ValueError, TypeError, OverflowError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
 
 
 def _assign(student: str, candidates: list[Candidate], lectures: list[str], fingerprints: dict[str, set[str]]) -> list[Found]:
@@ -291,7 +321,7 @@ def _assign(student: str, candidates: list[Candidate], lectures: list[str], fing
             result.append(Found(student, lecture, None, "", ["not handed in"]))
         else:
             c = candidates[chosen[lecture]]
-            result.append(Found(student, lecture, c.content, c.origin, notes[lecture]))
+            result.append(Found(student, lecture, c.content, c.origin, notes[lecture], timestamp=c.modified))
     return result
 
 
@@ -343,7 +373,10 @@ def find_submissions(root: Path, lectures: list[str], fingerprints: dict[str, se
         except Exception as exc:  # noqa: BLE001 - whatever one student's folder holds, the others are graded
             note = f"{shown}: cannot be read ({type(exc).__name__}: {_safe(exc, 200)})"
             mine, notes = [Found(student, lecture, None, "", [note]) for lecture in lectures], []
+        stamped = handed_in_at(entry)
         for item in mine:
             item.notes = notes + item.notes
+            if stamped is not None and item.content is not None:
+                item.timestamp = stamped
             found.append(item)
     return found, skipped

@@ -21,12 +21,16 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbformat import NotebookNode
 
 from .course import ROOT, SOLUTIONS, lecture_ids, nbgrader_config, put_interpreter_scripts_on_path
 from .execute import Limits
+
+if TYPE_CHECKING:
+    from .late import LatePolicy
 
 # nbgrader's autograde steps after execution, as record.record and nbgrader's own autograde run them
 AUTOGRADE_STEPS = ("nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
@@ -51,11 +55,15 @@ def sha256(path: Path) -> str:
 class CourseWorkspace:
     """An nbgrader course directory with its gradebook, kept up to date with ``solutions/``."""
 
-    def __init__(self, root: Path, *, db_url: str | None = None, solutions: Path = SOLUTIONS, limits: Limits | None = None):
+    def __init__(self, root: Path, *, db_url: str | None = None, solutions: Path = SOLUTIONS, limits: Limits | None = None,
+                 late: LatePolicy | None = None):
         self.root = Path(root).resolve()
         self.limits = Limits() if limits is None else limits
+        self.late = late
         self.solutions = solutions
         self.config = nbgrader_config(self.root)
+        if late is not None:
+            late.apply(self.config)
         if db_url:
             self.config.CourseDirectory.db_url = db_url
         self.db_url: str = self.config.CourseDirectory.db_url
@@ -110,7 +118,8 @@ class CourseWorkspace:
             f"c.SandboxedExecute.timeout = {self.limits.cell_timeout_s!r}\n"
             f"c.SandboxedExecute.memory_mb = {self.limits.memory_mb!r}\n"
             f"c.SandboxedExecute.sandbox = {self.limits.sandbox!r}\n"
-            "# nbgrader's own feedback copies test cells whole, hidden tests included: clear them\n"
+            + "".join(f"{line}\n" for line in (self.late.config_lines() if self.late is not None else []))
+            + "# nbgrader's own feedback copies test cells whole, hidden tests included: clear them\n"
             "c.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades', "
             "'nbgrader.preprocessors.ClearHiddenTests', 'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']\n"
         )
