@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -285,11 +286,14 @@ def handed_in_at(submission: Path) -> datetime | None:
 
     try:
         if submission.is_dir():
-            text = (submission / "timestamp.txt").read_text(encoding="utf-8")[:100]
+            # a regular file only (a FIFO would block the run, a symlink point anywhere), its first bytes only
+            fd = os.open(submission / "timestamp.txt", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as f:
+                raw = f.read(100) if stat.S_ISREG(os.fstat(f.fileno()).st_mode) else b""
         else:
-            with zipfile.ZipFile(submission) as zf:
-                text = zf.read("timestamp.txt")[:100].decode("utf-8")
-        return parse_utc(text.strip()).replace(tzinfo=UTC)
+            with zipfile.ZipFile(submission) as zf, zf.open("timestamp.txt") as member:
+                raw = member.read(100)   # never more inflated, whatever the archive says
+        return parse_utc(raw.decode("utf-8").strip()).replace(tzinfo=UTC)
     except (OSError, KeyError, ValueError, TypeError, OverflowError, zipfile.BadZipFile, UnicodeDecodeError):
         return None
 

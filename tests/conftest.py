@@ -67,3 +67,13 @@ def pytest_collection_modifyitems(items):
         return SLOWEST_FIRST.index(stem) if stem in SLOWEST_FIRST else len(SLOWEST_FIRST)
 
     items.sort(key=rank)   # stable: each file keeps its own order
+
+
+@__import__("pytest").hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    """pytest then removes its old temporary folders, recursively: one left by a killed run holds the
+    hostile case's folder 1,100 levels deep, past Python's default recursion limit. Raised only now,
+    so the grader's own tests (a deep folder is a note, not a RecursionError) still meet the default."""
+    import sys
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))

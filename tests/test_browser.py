@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -129,6 +130,18 @@ def _menu(page, top: str, item: str) -> None:
     page.get_by_text(item, exact=True).click()
 
 
+def _run_all_until_the_first_cell_ran(page) -> None:
+    """Run All Cells and wait until the first code cell has run: on a loaded machine the menu's click
+    can come before the kernel is ready and be lost (the cells below then miss their imports)."""
+    prompt = page.locator(".jp-CodeCell").first.locator(".jp-InputPrompt")
+    for _ in range(3):
+        _menu(page, "Run", "Run All Cells")
+        _wait_idle(page)
+        if re.fullmatch(r"\[\d+\]:", prompt.inner_text().strip()):
+            return
+    raise AssertionError(f"Run All Cells did not run the first cell (its prompt: {prompt.inner_text()!r})")
+
+
 def _wait_idle(page) -> None:
     page.wait_for_timeout(500)
     page.wait_for_function(IDLE, timeout=180_000)
@@ -227,8 +240,7 @@ def test_solving_an_exercise_in_the_browser_passes_its_visible_test(lab, browser
     name = f"{SOLVED_LECTURE}.ipynb"
     page = _open(browser, lab, name)
     try:
-        _menu(page, "Run", "Run All Cells")
-        _wait_idle(page)
+        _run_all_until_the_first_cell_ran(page)
         answer = page.locator(".jp-CodeCell", has_text="def masked_mean_pool(H, mask):").first
         answer.locator(".cm-content").click()
         page.keyboard.press("Control+a")

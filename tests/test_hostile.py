@@ -715,8 +715,10 @@ class _Markup(HTMLParser):
 
 
 FEEDBACK_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "span", "ul", "li", "div", "pre", "img",
-                 "table", "tr", "td", "th"}
-FEEDBACK_ATTRIBUTES = {"charset", "class", "alt", "src", "style"}
+                 "table", "tr", "td", "th", "nav", "a"}
+FEEDBACK_ATTRIBUTES = {"charset", "class", "alt", "src", "style", "id", "href"}
+# the table of contents: links within the page to the sections' anchors, made of safe characters only
+ANCHOR_VALUES = {"id": re.compile(r"lecture-[A-Za-z0-9_-]+"), "href": re.compile(r"#lecture-[A-Za-z0-9_-]+")}
 META_ATTRIBUTES = {"charset", "http-equiv", "content"}   # the page's Content-Security-Policy
 PNG_SRC = re.compile(r"data:image/(png|jpeg);base64,[A-Za-z0-9+/=\s]*")
 
@@ -732,5 +734,6 @@ def test_f_feedback_markup_is_the_graders(run, case):
     parser.feed(page)
     foreign = [(tag, attrs) for tag, attrs in parser.tags if tag not in FEEDBACK_TAGS
                or any(name not in (META_ATTRIBUTES if tag == "meta" else FEEDBACK_ATTRIBUTES) for name, _ in attrs)
-               or any(name == "src" and not PNG_SRC.fullmatch(value or "") for name, value in attrs)]
+               or any(name == "src" and not PNG_SRC.fullmatch(value or "") for name, value in attrs)
+               or any(name in ANCHOR_VALUES and not ANCHOR_VALUES[name].fullmatch(value or "") for name, value in attrs)]
     assert not foreign, f"markup of the student's in the feedback page: {foreign[:3]}"

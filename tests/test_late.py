@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -52,15 +52,15 @@ def test_the_time_of_a_submission_comes_from_timestamp_txt_then_the_zip_then_the
     found, _ = find_submissions(folder, [FIRST], {})
     at = {f.student: f.timestamp for f in found}
     assert abs(at["ann"].timestamp() - a_while_ago) < 1
-    assert at["bob"] == datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc) == handed_in_at(folder / "bob")
-    assert at["cid"] == datetime(2026, 5, 2, 8, 30).astimezone(timezone.utc)   # zip times are local
+    assert at["bob"] == datetime(2026, 3, 1, 10, 0, tzinfo=UTC) == handed_in_at(folder / "bob")
+    assert at["cid"] == datetime(2026, 5, 2, 8, 30).astimezone(UTC)   # zip times are local
 
 
 @pytest.mark.slow
 @pytest.mark.sandbox
 def test_a_late_notebook_loses_its_percentage_per_started_day(tmp_path):
     notebook = make_examples.build()[f"ada/{FIRST}.ipynb"]
-    deadline = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    deadline = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     submissions = tmp_path / "subs"
     for student, handed_in in (("early", deadline - timedelta(hours=1)), ("late", deadline + timedelta(days=1, hours=3))):
         (submissions / student).mkdir(parents=True)
@@ -75,3 +75,18 @@ def test_a_late_notebook_loses_its_percentage_per_started_day(tmp_path):
     assert late.score == pytest.approx(early.score * 0.5)   # 1 d 3 h late: two started days, 25% each
     assert any(d.startswith("handed in 1 d 3 h 0 min after the deadline: late penalty") for d in late.details), late.details
     shutil.rmtree(tmp_path / "course")
+
+
+def test_a_timestamp_file_that_is_a_fifo_a_link_or_a_zip_bomb_is_no_time_and_no_hang(tmp_path):
+    """What a student puts in timestamp.txt is read at most 100 bytes deep, never followed or waited on."""
+    fifo = tmp_path / "fifo"
+    fifo.mkdir()
+    os.mkfifo(fifo / "timestamp.txt")   # opening it for reading would wait for a writer forever
+    link = tmp_path / "link"
+    link.mkdir()
+    (link / "timestamp.txt").symlink_to("/etc/hostname")
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("timestamp.txt", "2026-03-01 10:00:00 UTC" + " " * 200_000_000)
+    assert handed_in_at(fifo) is None and handed_in_at(link) is None
+    # 200 MB of padding after the time: only its first 100 bytes are inflated, and they hold the time
+    assert handed_in_at(tmp_path / "bomb.zip") == datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
