@@ -4,6 +4,7 @@ the example generator and the tests, so there is one definition of each.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from nbformat import NotebookNode
@@ -67,3 +68,13 @@ def clean_strings(value):
         value[:] = [clean_strings(v) for v in value]
         return value
     return value
+
+
+def parse_python(source: str) -> ast.Module:
+    """``ast.parse(source)``, once more when CPython 3.11 raises "SystemError: AST constructor recursion
+    depth mismatch": its AST conversion keeps a depth counter per interpreter that an earlier failure
+    can leave off; each call starts it anew. Raises what ``ast.parse`` raises otherwise."""
+    try:
+        return ast.parse(source)
+    except SystemError:
+        return ast.parse(source)

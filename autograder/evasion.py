@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import nbformat
 from nbformat import NotebookNode
 
-from .cells import is_test_cell, nbgrader_meta
+from .cells import is_test_cell, nbgrader_meta, parse_python
 
 # Modules an answer may import (their submodules too).
 ALLOWED_MODULES = frozenset({
@@ -92,8 +92,8 @@ def find_evasions(cells: list[tuple[str, str]]) -> list[Evasion]:
 
 def _parse(source: str) -> ast.Module | None:
     try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return parse_python(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
         return None
 
 

@@ -252,8 +252,10 @@ def _warn_again(shown: object) -> None:
 
 def defined_names(source: str) -> tuple[list[str], list[str]]:
     """(functions and classes, variables) that a cell's top level defines."""
+    from .cells import parse_python
+
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except SyntaxError:
         return [], []
     functions, variables = [], []
