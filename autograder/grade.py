@@ -29,12 +29,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import nbformat
 
 from . import evasion, integrity, lifetime, record
 from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Executed, Limits, Timings, execute_notebook
+from .exercises import exercises as exercise_list
 from .journal import Journal, Outcome
 from .roster import ROSTER_NAME, name_of, read_roster
 from .run_folder import RunFolder
@@ -44,7 +46,8 @@ from .workspace import CourseWorkspace
 
 # 2: trusted checks; 3: a child per call, code that evades observation graded by hand;
 # 4: each test cell sees the student's cells up to it, not all of them
-GRADER_VERSION = "4"
+# 5: an invalid notebook is set aside (invalid/), not a gradebook submission
+GRADER_VERSION = "5"
 MISSING, INVALID, TAMPERED, GRADER_ERROR = Status.MISSING, Status.INVALID, Status.TAMPERED, Status.GRADER_ERROR
 JOBS_PER_WORKER = 2   # jobs prepared ahead of the workers: enough to keep them busy, memory bounded
 LOG_NAME = "grading.log"   # in the course workspace: one line per job graded (log_line)
@@ -157,6 +160,7 @@ class Grader:
         # graded before, but the gradebook's scores are not the ones this grader wrote
         self.rewritten: set[tuple[str, str]] = set()
         self._unfinished: set[tuple[str, str]] = set()   # prepared, not recorded yet
+        self._bar: _Bar = _NoBar()
 
     def _digest(self, found: Found) -> str:
         limits = self.settings.limits
@@ -195,10 +199,12 @@ class Grader:
             todo.append((item, digest))
         # lecture by lecture: a worker's pre-warmed trusted process (trusted_host.py) serves one master at a time
         todo.sort(key=lambda pair: (pair[0].lecture, pair[0].student))
+        self._bar = _progress(len(todo), self.settings.progress and bool(todo))
         try:
             with RunFolder():
-                self._execute(self._jobs(todo, released), len(todo))
+                self._execute(self._jobs(todo, released))
         finally:
+            self._bar.close()
             self.journal.close()
         # a job prepared but never finished (a run stopped early) keeps its journal record, if any
         self.journal.compact({**previous, **{k: o for k, o in self.outcomes.items() if k not in self._unfinished}})
@@ -213,9 +219,11 @@ class Grader:
             except Exception as exc:  # noqa: BLE001 - one submission must not stop the class
                 self._final(Outcome(item.student, item.lecture, GRADER_ERROR, origin=item.origin, digest=digest,
                                     details=[f"the grader failed to prepare this notebook: {type(exc).__name__}: {exc}"]))
+                self._bar.update(1)
                 continue
             if job is None:
                 self._final(self.outcomes[(item.student, item.lecture)])
+                self._bar.update(1)
             else:
                 self.jobs_run += 1
                 self._unfinished.add((item.student, item.lecture))
@@ -260,17 +268,17 @@ class Grader:
             self.outcomes[(item.student, item.lecture)] = base
             return None
         self._handed_in[(item.student, item.lecture)] = item.timestamp
-        submitted = self.course.path("submitted", item.student, item.lecture)
-        submitted.parent.mkdir(parents=True, exist_ok=True)
-        submitted.write_bytes(item.content)
         try:
             nb = integrity.load(item.content)
         except integrity.InvalidNotebook as exc:
-            score = record.record_zero(self.course, item.student, item.lecture)
-            base.status, base.score, base.max_score, base.recorded = INVALID, score.score, score.max_score, score.stamp
+            record.set_aside(self.course, item.student, item.lecture, item.content)
+            base.status, base.max_score = INVALID, _max_score(released)
             base.details.append(str(exc))
             self.outcomes[(item.student, item.lecture)] = base
             return None
+        submitted = self.course.path("submitted", item.student, item.lecture)
+        submitted.parent.mkdir(parents=True, exist_ok=True)
+        submitted.write_bytes(item.content)
         clean_strings(nb)   # a lone surrogate in a submission would crash whatever writes it later
         problems = integrity.tampering(nb, released)
         base.details.extend(problems)
@@ -282,10 +290,8 @@ class Grader:
         master = self.course.path("source", None, item.lecture).read_text()
         return Job(item.student, item.lecture, nbformat.writes(sanitized), master, str(workdir), self.settings.limits)
 
-    def _execute(self, jobs: Iterator[Job], total: int) -> None:
-        if not total:
-            return
-        bar = _progress(total, self.settings.progress)
+    def _execute(self, jobs: Iterator[Job]) -> None:
+        bar = self._bar
         if self.settings.workers <= 1:
             for job in jobs:
                 self._finish(job, lambda job=job: run_job(job))
@@ -303,7 +309,6 @@ class Grader:
                         for future in done:
                             self._finish(running.pop(future), future.result)
                             bar.update(1)
-        bar.close()
 
     def _log(self, result: JobResult, record_s: float) -> None:
         line = log_line(result, record_s)
@@ -374,6 +379,14 @@ def _max_score(nb) -> float:
     return float(sum(nbgrader_meta(c).get("points", 0) or 0 for c in nb.cells if nbgrader_meta(c).get("grade")))
 
 
+class _Bar(Protocol):
+    """A progress bar: tqdm's, or none."""
+
+    def update(self, n: int) -> object: ...
+
+    def close(self) -> None: ...
+
+
 class _NoBar:
     def update(self, n: int) -> None:
         pass
@@ -382,7 +395,7 @@ class _NoBar:
         pass
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool) -> _Bar:
     if not enabled:
         return _NoBar()
     from tqdm import tqdm
@@ -414,14 +427,8 @@ def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
     report.write_csv(out / "grades.csv", outcomes)
     released = {lecture: nbformat.read(grader.course.path("release", None, lecture), as_version=4)
                 for lecture in grader.course.lectures}
-    exercises: dict[str, dict[str, float]] = {}
-    for lecture, nb in released.items():
-        points = exercises.setdefault(lecture, {})
-        for cell in nb.cells:
-            meta = nbgrader_meta(cell)
-            if meta.get("grade"):
-                exercise = str(meta.get("grade_id", "")).split("-")[0]
-                points[exercise] = points.get(exercise, 0.0) + float(meta.get("points", 0) or 0)
+    listed = {lecture: exercise_list(nb) for lecture, nb in released.items()}
+    exercises = {lecture: {ex.id: ex.points for ex in mine} for lecture, mine in listed.items()}
     report.write_wide_csv(out / "grades-wide.csv", outcomes, grades, exercises)
     report.write_lms_csv(out / "lms.csv", outcomes, grader.course.lectures,
                          {lecture: sum(points.values()) for lecture, points in exercises.items()}, grader.names())
@@ -444,7 +451,7 @@ def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
     notes = list(grader.skipped)
     if grader.settings.limits.sandbox == "none":
         notes.append("student code ran without a sandbox (resource limits only)")
-    report.write_class_report(out / "report.html", outcomes, grades, grader.course.lectures, notes)
+    report.write_class_report(out / "report.html", outcomes, grades, grader.course.lectures, notes, listed)
     return outcomes
 
 

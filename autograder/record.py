@@ -4,15 +4,18 @@
 (outputs cleared, duplicated cells dropped, kernelspec reset, locked and test cells
 overwritten from the gradebook, missing graded cells added back, metadata checked).
 ``record`` stores an executed notebook's scores with nbgrader's SaveAutoGrades and
-keeps the autograded copy; ``record_zero`` scores an ungradable file as zero.
+keeps the autograded copy; ``set_aside`` keeps a file that is not a notebook out of nbgrader's way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import shutil
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -199,16 +202,21 @@ def _submission_notebooks(course: CourseWorkspace, keys: Collection[tuple[str, s
                 yield (student, lecture), None
 
 
-def record_zero(course: CourseWorkspace, student: str, lecture: str) -> Score:
-    """Score every graded cell of an ungradable submission as zero (as nbgrader does for a missing file)."""
-    from nbgrader.api import Gradebook
+def set_aside(course: CourseWorkspace, student: str, lecture: str, content: bytes) -> Path:
+    """Keep a file that is not a notebook out of nbgrader's way; return where its bytes now are.
 
-    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
-        _open_submission(gb, student, lecture, None)
-        notebook = gb.find_submission_notebook(lecture, lecture, student)
-        for grade in notebook.grades:
-            grade.auto_score = 0
-            grade.manual_score = None
-            grade.needs_manual_grade = False
-        gb.db.commit()
-        return _score(gb, student, lecture)
+    nbgrader can neither autograde nor show it (formgrader offered it for autograding, which then
+    failed), so it is stored under ``invalid/`` and the lecture counts as not handed in: no
+    submission in the gradebook, nothing in ``submitted/`` or ``autograded/`` (an earlier, valid
+    submission of the same lecture is replaced by this one, as any resubmission is).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    kept = course.root / "invalid" / student / f"{lecture}.ipynb"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(content)
+    for kind in ("submitted", "autograded"):
+        shutil.rmtree(course.path(kind, student, lecture).parent, ignore_errors=True)
+    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb, contextlib.suppress(MissingEntry):
+        gb.remove_submission(lecture, student)   # MissingEntry: nothing recorded yet
+    return kept

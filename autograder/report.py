@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
+from .exercises import Exercise, exercise_id
 from .journal import Outcome
 from .record import CellGrade
 from .status import Status
@@ -158,11 +159,12 @@ def terminal_table(outcomes: list, lectures: list[str]) -> str:
 
 
 def _exercise(grade_id: object) -> str:
-    return clean(grade_id, 100).split("-")[0]
+    return exercise_id(clean(grade_id, 100))
 
 
-def _plot_png(cell_scores: dict[str, dict[str, list[float]]]) -> str:
-    """Per lecture, the distribution of each exercise's score fraction (0 to 1) over students."""
+def _plot_png(cell_scores: dict[str, dict[str, list[float]]], points: dict[tuple[str, str], float]) -> str:
+    """Per lecture, the distribution of each exercise's score fraction (0 to 1) over students;
+    ``points``: (lecture, exercise) -> its points, shown under its name."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -184,13 +186,13 @@ def _plot_png(cell_scores: dict[str, dict[str, list[float]]]) -> str:
             values = np.asarray(cell_scores[lecture][exercise])
             ax.scatter(x + rng.uniform(-0.15, 0.15, size=values.size), values, s=12, alpha=0.6)
             ax.hlines(values.mean(), x - 0.3, x + 0.3, color="black")
-        ax.set_xticks(range(len(exercises)), exercises)
+        ax.set_xticks(range(len(exercises)),
+                      [f"{e}\n{points[(lecture, e)]:g} pts" if (lecture, e) in points else e for e in exercises])
         ax.set_title(lecture, fontsize=9)
         ax.set_ylim(-0.05, 1.05)
         ax.set_xlabel("exercise")
     for row in axes:
         row[0].set_ylabel("score / max points")
-    fig.suptitle("Score distribution per exercise (each dot a student, bar the mean; written answers once graded)")
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)
@@ -208,9 +210,29 @@ def _score_cell(outcome: Outcome | None) -> str:
     return f"<td>{outcome.score:g} / {outcome.max_score:g}{pending}</td>"
 
 
+def _exercise_rows(exercises: dict[str, list[Exercise]], cell_scores: dict[str, dict[str, list[float]]],
+                   grades: dict[tuple[str, str], dict[str, CellGrade]]) -> str:
+    """The exercises table's rows: title, points, how many were graded and their mean, how many wait for a hand."""
+    pending: Counter[tuple[str, str]] = Counter()
+    for (_student, lecture), cells in grades.items():
+        for exercise in {_exercise(g) for g, cell in cells.items() if cell.needs_manual_grade}:
+            pending[(lecture, exercise)] += 1
+    rows = []
+    for lecture, mine in exercises.items():
+        for ex in mine:
+            fractions = cell_scores.get(lecture, {}).get(ex.id, [])
+            mean = f"{sum(fractions) / len(fractions) * ex.points:.2f}" if fractions else ""
+            rows.append(f"<tr><td>{html.escape(clean(lecture))}</td><td>{html.escape(clean(ex.label))}</td>"
+                        f"<td>{ex.points:g}{' (written)' if ex.written else ''}</td><td>{len(fractions)}</td>"
+                        f"<td>{mean}</td><td>{pending[(lecture, ex.id)] or ''}</td></tr>")
+    return "".join(rows)
+
+
 def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str], dict[str, CellGrade]],
-                       lectures: list[str], notes: list[str]) -> None:
-    """HTML class report: statuses per lecture, mean scores, the per-exercise distribution plot."""
+                       lectures: list[str], notes: list[str], exercises: dict[str, list[Exercise]] | None = None) -> None:
+    """HTML class report: statuses per lecture, mean scores, the exercises (``exercises``: lecture ->
+    its exercises, titles and points) with the distribution of their scores, a row per student."""
+    exercises = exercises or {}
     cell_scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for (_student, lecture), cells in grades.items():
         per_exercise: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -222,7 +244,9 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
         for exercise, (score, max_score) in per_exercise.items():
             if max_score:
                 cell_scores[lecture][exercise].append(score / max_score)
-    png = _plot_png({k: dict(v) for k, v in cell_scores.items()})
+    png = _plot_png({k: dict(v) for k, v in cell_scores.items()},
+                    {(lecture, ex.id): ex.points for lecture, mine in exercises.items() for ex in mine})
+    exercise_rows = _exercise_rows(exercises, cell_scores, grades)
     statuses = sorted({o.status for o in outcomes})
     rows = []
     for lecture in lectures:
@@ -259,7 +283,10 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
         + (f"<ul>{note_items}</ul>" if note_items else "")
         + "<h2>Statuses and mean scores per notebook</h2><table><tr><th>notebook</th>"
         + "".join(f"<th>{html.escape(clean(s))}</th>" for s in statuses) + "<th>mean score (handed in)</th></tr>" + "".join(rows) + "</table>"
-        + (f'<h2>Scores per exercise</h2><img alt="score distribution per exercise" style="max-width:100%" src="data:image/png;base64,{png}">' if png else "")
+        + ("<h2>Exercises</h2><table><tr><th>notebook</th><th>exercise</th><th>points</th><th>graded</th>"
+           "<th>mean score (graded)</th><th>waiting for a grade by hand</th></tr>" + exercise_rows + "</table>"
+           if exercise_rows else "")
+        + (f'<h2>Scores per exercise</h2><p>Each dot a student, the bar the mean; written answers once graded.</p><img alt="score distribution per exercise" style="max-width:100%" src="data:image/png;base64,{png}">' if png else "")
         + "<h2>Students</h2><table><tr><th>student (their feedback)</th>"
         + "".join(f"<th>{html.escape(clean(lecture))}</th>" for lecture in lectures) + "<th>total</th></tr>" + student_rows + "</table>"
         + "<h2>Submissions that need a look</h2><table><tr><th>student</th><th>notebook</th><th>status</th><th>details</th></tr>"

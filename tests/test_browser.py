@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,19 +26,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import BUILD, NOTEBOOKS, lecture_ids
+from autograder.course import NOTEBOOKS, lecture_ids
 from tests import notebook_tools as nbt
+from tests.browser_tools import MISSING, chromium, chromium_missing, free_port, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (make test installs it with apt where it can)", allow_module_level=True)
+if chromium_missing():
+    pytest.skip(MISSING, allow_module_level=True)
 
-SCREENSHOTS = BUILD / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
 CODE_PROMPTS = "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
 UNRUN = f"() => {CODE_PROMPTS}.filter(e => e.textContent.trim() === '[ ]:').length"
 IDLE = f"() => !{CODE_PROMPTS}.some(e => e.textContent.includes('*'))"
@@ -49,12 +45,6 @@ SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +57,7 @@ def lab(tmp_path_factory):
         path = tmp / "settings" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value))
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     scripts = Path(sys.executable).parent
     log = (tmp / "server.log").open("w")
     server = subprocess.Popen(
@@ -97,10 +87,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium(playwright_api) as launched:
+        yield launched
 
 
 def _open(browser, lab, name: str):
@@ -183,14 +171,10 @@ def _saved(page, path: Path) -> nbformat.NotebookNode:
 
 
 def _screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     images = page.locator(".jp-OutputArea-output img")
     if images.count():
         images.first.scroll_into_view_if_needed()
-    path = SCREENSHOTS / f"{Path(name).stem}.png"
-    page.screenshot(path=str(path))
-    print(f"screenshot: {path}")
-    return path
+    return screenshot(page, Path(name).stem)
 
 
 @pytest.mark.parametrize("lecture", lecture_ids())
@@ -255,8 +239,6 @@ def test_solving_an_exercise_in_the_browser_passes_its_visible_test(lab, browser
         # issue 14: a passing test cell says so, and what it is worth
         assert "passed: ex1-tests-values, the visible tests (2 points at grading" in test.locator(".jp-OutputArea").inner_text()
         test.scroll_into_view_if_needed()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{SOLVED_LECTURE}-solved.png"))
-        print(f"screenshot: {SCREENSHOTS / f'{SOLVED_LECTURE}-solved.png'}")
+        screenshot(page, f"{SOLVED_LECTURE}-solved")
     finally:
         _close(page, lab)

@@ -146,6 +146,29 @@ def test_broken_submissions_get_their_status(graded):
     assert exited.status == "graded" and 0 < exited.score < full[l7], exited
 
 
+def test_an_invalid_notebook_is_kept_and_not_offered_to_nbgrader(graded, submissions):
+    """Issue 14: formgrader offered an invalid notebook for autograding, where it failed. Its bytes are
+    kept under invalid/, and for nbgrader the lecture is not handed in: nothing to autograde."""
+    import zipfile
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    grader, _ = graded
+    course = grader.course
+    with zipfile.ZipFile(submissions / "dan.zip") as archive:
+        handed_in = {name.split("/")[-1].removesuffix(".ipynb"): archive.read(name) for name in archive.namelist()}
+    api = NbGraderAPI(CourseDirectory(config=course.config), config=course.config)
+    for lecture in LECTURES[:2]:
+        assert (course.root / "invalid" / "dan" / f"{lecture}.ipynb").read_bytes() == handed_in[lecture]
+        assert not course.path("submitted", "dan", lecture).parent.exists()
+        with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb, pytest.raises(MissingEntry):
+            gb.find_submission(lecture, "dan")
+        offered = {s["student"] for s in api.get_submissions(lecture) if s["submitted"]}
+        assert "dan" not in offered and "ada" in offered, offered
+
+
 def test_a_serial_run_gives_the_same_grades(tmp_path, submissions, graded):
     """ben (partly wrong, one lecture missing) graded alone with one worker, as in the class run."""
     _, expected = graded
