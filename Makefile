@@ -53,6 +53,13 @@ $(BWRAP_STAMP): $(STAMP)
 	@sh tools/ensure-debian-package.sh bwrap bubblewrap "grading needs --no-sandbox; the sandbox tests are skipped"
 	@touch $@
 
+# The PostgreSQL gradebook test starts a throw-away server (tests/postgres_server.py) with Debian's
+# binaries: install them with apt where we can (root); elsewhere that test is skipped.
+POSTGRES_STAMP := $(VENV)/.postgres-stamp
+$(POSTGRES_STAMP): $(STAMP)
+	@sh tools/ensure-debian-package.sh pg_ctlcluster postgresql "the PostgreSQL gradebook test will be skipped"
+	@touch $@
+
 # Students work in their own copies, work/ (ignored by git): no release or pull overwrites them,
 # and a lecture's new release is merged in with their answers kept (autograder/student_copies.py).
 lab: $(STAMP)
@@ -67,14 +74,14 @@ handin: $(STAMP)
 # One pytest-xdist worker per core, whole files at a time, the slowest first (tests/conftest.py):
 # most tests wait on kernels, so a serial run leaves a core idle most of the time.
 PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
-test: $(STAMP) $(TORCH_STAMP) $(CHROMIUM_STAMP) $(BWRAP_STAMP)
+test: $(STAMP) $(TORCH_STAMP) $(CHROMIUM_STAMP) $(BWRAP_STAMP) $(POSTGRES_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # Not slow: no kernel, no grading run, no browser (see the markers in pyproject.toml).
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" tests
 
-bench: $(STAMP) $(TORCH_STAMP) $(BWRAP_STAMP)
+bench: $(STAMP) $(TORCH_STAMP) $(BWRAP_STAMP) $(POSTGRES_STAMP)
 	$(BIN)/python -m bench --update-readme README.md
 
 clean:

@@ -42,7 +42,7 @@ from .roster import ROSTER_NAME, name_of, read_roster
 from .run_folder import RunFolder
 from .status import Status
 from .submissions import Found, find_submissions, fingerprint
-from .workspace import CourseWorkspace
+from .workspace import CourseWorkspace, shown
 
 # 2: trusted checks; 3: a child per call, code that evades observation graded by hand;
 # 4: each test cell sees the student's cells up to it, not all of them
@@ -469,5 +469,5 @@ def grade(settings: Settings) -> int:
     if settings.limits.sandbox == "none":
         print("note: student code ran without a sandbox (--no-sandbox): resource limits only")
     print(f"\ngrades: {settings.out / 'grades.csv'}\nfeedback: {settings.out / 'feedback'}/<student>.html\n"
-          f"class report: {settings.out / 'report.html'}\ngradebook: {grader.course.db_url}")
+          f"class report: {settings.out / 'report.html'}\ngradebook: {shown(grader.course.db_url)}")
     return 1 if any(o.status == GRADER_ERROR for o in outcomes) else 0

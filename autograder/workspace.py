@@ -13,12 +13,18 @@
 
 Only the main process of a grading run writes to the gradebook (SQLite takes one writer
 at a time); the workers never open it. The database URL is nbgrader's, so a server
-database can replace the SQLite file (``--db-url``).
+database can replace the SQLite file (``--db-url postgresql+psycopg://user:password@host/db``).
+Its password is used by the run and written nowhere: ``nbgrader_config.py`` keeps the URL without
+it (nbgrader and formgrader then take it from ``PGPASSWORD`` or ``~/.pgpass``, as libpq does), and
+what is printed shows ``***``. A later command on the workspace without ``--db-url`` (formgrader,
+a re-run) uses the server URL of its ``nbgrader_config.py``.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +50,41 @@ def autograde_preprocessors() -> list[str]:
     return [f"{PLUGIN}.SandboxedExecute", *AUTOGRADE_STEPS[:2], f"{PLUGIN}.FlagForReview", *AUTOGRADE_STEPS[2:]]
 
 
+CONFIGURED_URL = re.compile(r"^c\.CourseDirectory\.db_url = (.+)$", re.MULTILINE)
+
+
+def without_password(db_url: str) -> str:
+    """The URL with its password left out (for files); anything else unchanged."""
+    from sqlalchemy.engine import URL, make_url
+
+    url = make_url(db_url)
+    if url.password is None:
+        return db_url
+    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
+
+
+def shown(db_url: str) -> str:
+    """The URL as printed: the password as ``***``."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(db_url).render_as_string(hide_password=True)
+
+
+def configured_db_url(root: Path) -> str | None:
+    """The server gradebook's URL that the workspace's ``nbgrader_config.py`` names, if any (a SQLite
+    gradebook is always the workspace's own ``gradebook.db``, wherever the workspace was moved)."""
+    config = root / "nbgrader_config.py"
+    match = CONFIGURED_URL.search(config.read_text()) if config.is_file() else None
+    if match is None:
+        return None
+    try:
+        value = ast.literal_eval(match.group(1))
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) and not value.startswith("sqlite") else None
+
+
 class WorkspaceError(RuntimeError):
     """The course workspace could not be prepared (nbgrader refused a step)."""
 
@@ -64,6 +105,7 @@ class CourseWorkspace:
         self.config = nbgrader_config(self.root)
         if late is not None:
             late.apply(self.config)
+        db_url = db_url or configured_db_url(self.root)
         if db_url:
             self.config.CourseDirectory.db_url = db_url
         self.db_url: str = self.config.CourseDirectory.db_url
@@ -108,7 +150,7 @@ class CourseWorkspace:
             "c = get_config()  # noqa: F821\n"
             f"c.CourseDirectory.course_id = {self.config.CourseDirectory.course_id!r}\n"
             f"c.CourseDirectory.root = {str(self.root)!r}\n"
-            f"c.CourseDirectory.db_url = {self.db_url!r}\n"
+            f"c.CourseDirectory.db_url = {without_password(self.db_url)!r}\n"
             f"c.ClearSolutions.code_stub = {dict(self.config.ClearSolutions.code_stub)!r}\n"
             "# nbgrader's autograde (and formgrader's Autograde button) grade as `python -m autograder grade`:\n"
             "# the student's cells in the sandbox, the tests in the trusted checks (autograder/nbgrader_autograde.py)\n"

@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _split(requirement: str) -> tuple[str, str]:
-    """'NumPy >= 1.26' -> ('numpy', '>=1.26'): normalized name and specifier."""
-    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*", requirement)
+    """'NumPy >= 1.26' -> ('numpy', '>=1.26'): normalized name and specifier (pip's extras, as in
+    'psycopg[binary]', dropped: conda's package has them built in)."""
+    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[a-z0-9,_\-]+\])?\s*(.*?)\s*", requirement)
     assert match, f"cannot parse requirement {requirement!r}"
     name, spec = match.groups()
     return re.sub(r"[-_.]+", "-", name).lower(), spec.replace(" ", "")
