@@ -33,7 +33,7 @@ from typing import Protocol
 
 import nbformat
 
-from . import evasion, integrity, lifetime, record
+from . import evasion, integrity, lifetime, nbgrader_reuse, record
 from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Executed, Limits, Timings, execute_notebook
 from .exercises import exercises as exercise_list
@@ -175,7 +175,8 @@ class Grader:
             # nbgrader's gradebook trips SQLAlchemy's autoflush warnings; they are not ours to fix
             warnings.filterwarnings("ignore", module="sqlalchemy")
             warnings.filterwarnings("ignore", message=".*not in session.*")
-            return self._run()
+            with nbgrader_reuse.reused():
+                return self._run()
 
     def _run(self) -> dict[tuple[str, str], Outcome]:
         released = self.course.prepare()
