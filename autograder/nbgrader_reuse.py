@@ -33,7 +33,9 @@ class _CachedValidation:
             cls = self._module.validators.validator_for(schema)
             cls.check_schema(schema)
             validator = self._validators[id(schema)] = (cls(schema), schema)   # the schema kept alive with its id
-        validator[0].validate(instance)
+        error = self._module.exceptions.best_match(validator[0].iter_errors(instance))   # as jsonschema.validate
+        if error is not None:
+            raise error
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._module, name)
