@@ -66,13 +66,13 @@ def reused() -> Iterator[None]:
             checked.add(key)
 
     api.create_engine = create_engine
-    api.Base.metadata.create_all = create_all  # type: ignore[method-assign]
+    api.Base.metadata.create_all = create_all
     common.jsonschema = _CachedValidation(original_jsonschema)
     try:
         yield
     finally:
         api.create_engine = original_create_engine
-        api.Base.metadata.create_all = original_create_all  # type: ignore[method-assign]
+        api.Base.metadata.create_all = original_create_all
         common.jsonschema = original_jsonschema
         for engine in engines.values():
             engine.dispose()
