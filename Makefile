@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	@echo "Installing the course's Python packages into $(VENV)/ (NumPy, SciPy, matplotlib, JupyterLab, nbgrader...):"
 	@echo "a few minutes the first time, then only when pyproject.toml changes."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -e ".[test]" 2>&1 | grep -v "is ignored: it is neither"; test $${PIPESTATUS[0]} -eq 0
+	$(PIP) install -e ".[test,postgres,cluster]" 2>&1 | grep -v "is ignored: it is neither"; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
 $(TORCH_STAMP): $(STAMP)

@@ -97,11 +97,17 @@ def _formgrader(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    from .backends import ClusterError, ClusterOptions
     from .execute import Limits
     from .grade import Settings, grade
     from .sandbox import bwrap_problem
 
-    if not args.no_sandbox and (problem := bwrap_problem()):
+    cluster = None
+    if args.scheduler or args.scheduler_file:
+        cluster = ClusterOptions(address=args.scheduler, scheduler_file=args.scheduler_file, tls_ca_file=args.tls_ca_file,
+                                 tls_cert=args.tls_cert, tls_key=args.tls_key)
+    # on a cluster the workers run student code: the preflight checks their sandbox
+    if cluster is None and not args.no_sandbox and (problem := bwrap_problem()):
         print(f"error: cannot sandbox the students' code: {problem}.\n"
               "Grading runs student code on this machine. Install bubblewrap, or grade elsewhere; to run it here "
               "without a sandbox anyway (resource limits only, with your rights), pass --no-sandbox.", file=sys.stderr)
@@ -110,6 +116,7 @@ def _grade(args: argparse.Namespace) -> int:
         submissions=args.submissions, out=args.out, course_dir=args.course_dir, workers=args.workers,
         limits=Limits(cell_timeout_s=args.timeout, memory_mb=args.memory_mb, sandbox="none" if args.no_sandbox else "bwrap"),
         force=args.force, db_url=args.db_url, roster=args.roster, deadline=args.deadline, late_penalty=args.late_penalty, progress=not args.no_progress and not args.verbose, verbose=args.verbose,
+        cluster=cluster,
     )
     from .late import LatePolicy
     from .roster import RosterError
@@ -123,6 +130,9 @@ def _grade(args: argparse.Namespace) -> int:
         return grade(settings)
     except RosterError as exc:
         print(f"error: --roster: {exc}", file=sys.stderr)
+        return 2
+    except ClusterError as exc:
+        print(f"error: --scheduler: {exc}", file=sys.stderr)
         return 2
 
 
@@ -171,6 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--late-penalty", default="none",
                     help="what a late notebook loses: none (noted in its details), zero, or N%%/day of its score per "
                          "started day (default: none)")
+    gr.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="run the notebooks on the workers of this Dask scheduler (tcp://host:8786 or tls://...; "
+                         "needs the cluster extra) instead of --workers processes here")
+    gr.add_argument("--scheduler-file", type=Path, default=None, metavar="PATH", help="the same, from a Dask scheduler file")
+    gr.add_argument("--tls-ca-file", type=Path, default=None, help="Dask TLS: the CA certificate (with tls:// addresses)")
+    gr.add_argument("--tls-cert", type=Path, default=None, help="Dask TLS: this client's certificate")
+    gr.add_argument("--tls-key", type=Path, default=None, help="Dask TLS: this client's private key")
     gr.add_argument("--force", action="store_true", help="regrade everything, not only what changed")
     gr.add_argument("--no-progress", action="store_true", help="no progress bar")
     gr.add_argument("--verbose", action="store_true",

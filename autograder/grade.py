@@ -16,27 +16,24 @@ take them (a window of a few per worker): the main process's memory does not gro
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import multiprocessing
-import os
-import shutil
 import sys
 import time
 import warnings
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 import nbformat
 
-from . import evasion, integrity, lifetime, nbgrader_reuse, record
+from . import evasion, integrity, nbgrader_reuse, record
+from .backends import Backend, ClusterOptions
+from .backends import select as select_backend
 from .cells import clean_strings, nbgrader_meta
-from .execute import GRADED, Executed, Limits, Timings, execute_notebook
+from .execute import GRADED, Limits, Timings
 from .exercises import exercises as exercise_list
+from .jobs import Job, JobResult, without_solutions, workdir_for
 from .journal import Journal, Outcome
 from .roster import ROSTER_NAME, name_of, read_roster
 from .run_folder import RunFolder
@@ -49,34 +46,7 @@ from .workspace import CourseWorkspace, shown
 # 5: an invalid notebook is set aside (invalid/), not a gradebook submission
 GRADER_VERSION = "5"
 MISSING, INVALID, TAMPERED, GRADER_ERROR = Status.MISSING, Status.INVALID, Status.TAMPERED, Status.GRADER_ERROR
-JOBS_PER_WORKER = 2   # jobs prepared ahead of the workers: enough to keep them busy, memory bounded
 LOG_NAME = "grading.log"   # in the course workspace: one line per job graded (log_line)
-
-
-@dataclass(frozen=True)
-class Job:
-    student: str
-    lecture: str
-    notebook_json: str
-    master_json: str
-    workdir: str
-    limits: Limits
-
-
-@dataclass(frozen=True)
-class JobResult:
-    """What a worker sends back for one job: the executed notebook and its status."""
-
-    student: str
-    lecture: str
-    status: Status
-    notebook_json: str
-    details: list[str]
-    timings: Timings = field(default_factory=Timings)
-    started: float = 0.0     # wall-clock time (time.time()) the worker took the job
-    ended: float = 0.0       # and finished it
-    worker: int = 0          # the worker's process id
-    hidden_failures: dict[str, str] = field(default_factory=dict)   # for the instructor's report only
 
 
 @dataclass(frozen=True)
@@ -87,41 +57,6 @@ class JobTimings:
     lecture: str
     execution: Timings
     record_s: float
-
-
-_IN_WORKER = False
-
-
-def worker_started() -> None:
-    """Initializer of each worker process: it dies with the grader, and reaps what its jobs leave."""
-    global _IN_WORKER
-    _IN_WORKER = True
-    lifetime.die_with_parent(os.getppid())
-
-
-def run_job(job: Job) -> JobResult:
-    """Worker entry point: execute one sanitized notebook."""
-    # made by the main process, which validated them: a second schema validation here would cost
-    # about 0.1 s of a worker's time per notebook, for nothing
-    started = time.time()
-    nb = nbformat.v4.reads(job.notebook_json)
-    master = nbformat.v4.reads(job.master_json)
-    workdir = Path(job.workdir)
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
-    try:
-        executed: Executed = execute_notebook(nb, master, workdir, job.limits)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            workdir.parent.rmdir()   # the student's folder, once their last notebook is done
-        if _IN_WORKER:
-            lifetime.reap_orphans()
-    # validated where it is read, in the main process
-    executed_json = nbformat.v4.writes_json(executed.nb)
-    return JobResult(job.student, job.lecture, executed.status, executed_json, executed.details, executed.timings,
-                     started=started, ended=time.time(), worker=os.getpid(), hidden_failures=executed.hidden_failures)
 
 
 @dataclass
@@ -138,6 +73,7 @@ class Settings:
     roster: Path | None = None   # the class list (roster.py); default: students.csv in the submissions folder
     deadline: datetime | None = None   # aware; later submissions are late (late.py)
     late_penalty: str = "none"         # none, zero or N%/day (late.LatePolicy)
+    cluster: ClusterOptions | None = None   # a Dask scheduler to run the jobs on (backends.py)
 
 
 class Grader:
@@ -161,6 +97,8 @@ class Grader:
         self.rewritten: set[tuple[str, str]] = set()
         self._unfinished: set[tuple[str, str]] = set()   # prepared, not recorded yet
         self._bar: _Bar = _NoBar()
+        self._masters: dict[str, str] = {}   # lecture -> its master without solutions, as sent to workers
+        self.backend: Backend = select_backend(settings.workers, settings.cluster, settings.limits.sandbox)
 
     def _digest(self, found: Found) -> str:
         limits = self.settings.limits
@@ -287,29 +225,20 @@ class Grader:
         self.outcomes[(item.student, item.lecture)] = base
         sanitized = record.sanitize(self.course, item.student, item.lecture, nb, released)
         self.evasions[(item.student, item.lecture)] = evasion.find_evasions(evasion.student_cells(sanitized, released))
-        workdir = self.course.root / "work" / item.student / item.lecture
-        master = self.course.path("source", None, item.lecture).read_text()
-        return Job(item.student, item.lecture, nbformat.writes(sanitized), master, str(workdir), self.settings.limits)
+        if item.lecture not in self._masters:
+            master = nbformat.read(self.course.path("source", None, item.lecture), as_version=4)
+            self._masters[item.lecture] = nbformat.writes(without_solutions(master))
+        # a remote worker makes its own working folder: no path of this machine goes out
+        workdir = "" if self.backend.remote else str(workdir_for(item.student, item.lecture, self.course.root))
+        return Job(item.student, item.lecture, nbformat.writes(sanitized), self._masters[item.lecture], workdir,
+                   self.settings.limits)
 
     def _execute(self, jobs: Iterator[Job]) -> None:
-        bar = self._bar
-        if self.settings.workers <= 1:
-            for job in jobs:
-                self._finish(job, lambda job=job: run_job(job))
-                bar.update(1)
-        else:
-            context = multiprocessing.get_context("spawn")
-            window = JOBS_PER_WORKER * self.settings.workers
-            with ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=worker_started) as pool:
-                running: dict[Future, Job] = {}
-                for next_job in itertools.chain(jobs, [None]):   # None: all are submitted, wait for the rest
-                    if next_job is not None:
-                        running[pool.submit(run_job, next_job)] = next_job
-                    while running and (next_job is None or len(running) >= window):
-                        done, _ = wait(running, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            self._finish(running.pop(future), future.result)
-                            bar.update(1)
+        def finish(job: Job, get_result: Callable[[], JobResult]) -> None:
+            self._finish(job, get_result)
+            self._bar.update(1)
+
+        self.backend.run(jobs, finish)
 
     def _log(self, result: JobResult, record_s: float) -> None:
         line = log_line(result, record_s)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-MODULES = ["bench.bench_conv", "bench.bench_stft", "bench.bench_notebooks", "bench.bench_grading"]
+MODULES = ["bench.bench_conv", "bench.bench_stft", "bench.bench_notebooks", "bench.bench_grading", "bench.bench_main_process"]
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 

@@ -50,8 +50,8 @@ def pytest_terminal_summary(terminalreporter):
 
 # The slowest files first: `make test` hands whole files to two pytest-xdist workers in this
 # order (--dist loadfile --no-loadscope-reorder), so the long ones start early and end together.
-SLOWEST_FIRST = ("test_both_ways", "test_hostile", "test_grading", "test_browser", "test_worker_resources",
-                 "test_execute", "test_fuzz", "test_notebooks")
+SLOWEST_FIRST = ("test_both_ways", "test_hostile", "test_grading", "test_browser", "test_dask", "test_worker_resources",
+                 "test_execute", "test_fuzz", "test_notebooks", "test_postgres")
 
 
 def pytest_collection_modifyitems(items):

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from autograder.execute import Limits
-from autograder.grade import Job, run_job, worker_started
+from autograder.jobs import Job, run_job, worker_started
 from autograder.sandbox import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox,

@@ -1,0 +1,183 @@
+"""Grading on a Dask cluster (issue 15): a real scheduler and two workers started on loopback, one
+worker killed with SIGKILL while it runs a notebook; the run still gives the local pool's grades,
+and nothing the killed worker started is left. A worker with another NumPy is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import make_examples
+from autograder.backends import ClusterError, ClusterOptions
+from autograder.course import ROOT
+from autograder.execute import Limits
+from autograder.grade import Grader, Settings
+from autograder.sandbox import bwrap_problem
+
+distributed = pytest.importorskip("distributed", reason="the cluster extra (dask, distributed) is not installed")
+
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
+
+LECTURES = ("06-padding",)   # two notebooks: one on each worker, one of them killed
+SANDBOX = "bwrap" if bwrap_problem() is None else "none"
+
+
+def _start(args: list[str], log: Path, extra_path: str = "") -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (extra_path, str(ROOT)) if p)}
+    return subprocess.Popen([sys.executable, "-m", *args], stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
+                            cwd=log.parent, start_new_session=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
+
+
+def _worker(scheduler_file: Path, name: str, folder: Path, extra_path: str = "") -> subprocess.Popen:
+    return _start(["distributed.cli.dask_worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
+                   "--no-dashboard", "--name", name], folder / f"{name}.log", extra_path)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """(scheduler file, folder, processes): a scheduler and two workers, the project on their path."""
+    folder = tmp_path_factory.mktemp("dask")
+    scheduler_file = folder / "scheduler.json"
+    processes = [_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                         "--scheduler-file", str(scheduler_file)], folder / "scheduler.log")]
+    deadline = time.monotonic() + 120
+    while not scheduler_file.exists():
+        assert time.monotonic() < deadline and processes[0].poll() is None, (folder / "scheduler.log").read_text()
+        time.sleep(0.5)
+    processes += [_worker(scheduler_file, f"w{i}", folder) for i in (1, 2)]
+    with distributed.Client(scheduler_file=str(scheduler_file), timeout=60) as client:
+        client.wait_for_workers(2, timeout=180)
+    yield scheduler_file, folder, processes
+    for process in reversed(processes):
+        _stop(process)
+
+
+def _class(folder: Path) -> Path:
+    examples = make_examples.build()
+    for student in ("ada", "ben"):
+        for lecture in LECTURES:
+            path = folder / student / f"{lecture}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(examples[f"{student}/{lecture}.ipynb"])
+    return folder
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def _descendants(pid: int) -> list[int]:
+    tree, found, todo = _children(), [], [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_a_worker_killed_mid_notebook_changes_no_grade(tmp_path, cluster):
+    scheduler_file, _, _ = cluster
+    submissions = _class(tmp_path / "submissions")
+    limits = Limits(cell_timeout_s=60, sandbox=SANDBOX)
+    local = Grader(Settings(submissions=submissions, out=tmp_path / "local-out", course_dir=tmp_path / "local",
+                            workers=2, limits=limits, progress=False)).run()
+
+    with distributed.Client(scheduler_file=str(scheduler_file), timeout=60) as client:
+        worker_pids = client.run(os.getpid)
+    killed: dict[str, list[int]] = {}
+
+    def kill_one_mid_notebook() -> None:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not killed:
+            for address, pid in worker_pids.items():
+                below = _descendants(pid)
+                if any("kernel_launcher" in _command(p) for p in below):   # a notebook is running there
+                    os.kill(pid, signal.SIGKILL)
+                    killed[address] = below
+                    return
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_one_mid_notebook, daemon=True)
+    killer.start()
+    on_cluster = Grader(Settings(submissions=submissions, out=tmp_path / "dask-out", course_dir=tmp_path / "dask",
+                                 workers=1, limits=limits, progress=False,
+                                 cluster=ClusterOptions(scheduler_file=scheduler_file)))
+    outcomes = on_cluster.run()
+    killer.join(timeout=5)
+    assert killed, "no worker was seen running a notebook"
+    assert {k: (o.status, o.score, o.max_score) for k, o in outcomes.items()} == \
+        {k: (o.status, o.score, o.max_score) for k, o in local.items()}
+    handed_in = {k: o.status for k, o in outcomes.items() if k[1] in LECTURES}
+    assert set(handed_in.values()) == {"graded"} and len(handed_in) == 2, handed_in
+    (orphans,) = killed.values()
+    deadline = time.monotonic() + 30
+    while any(_alive(p) for p in orphans) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not [(_command(p), p) for p in orphans if _alive(p)], "the killed worker's processes outlived it"
+    # the workers never saw a path of this machine's course workspace
+    assert not (tmp_path / "dask" / "work").exists()
+
+
+def test_a_worker_with_another_numpy_is_refused(tmp_path, cluster):
+    scheduler_file, folder, _ = cluster
+    other = tmp_path / "other-numpy"
+    other.mkdir()
+    (other / "sitecustomize.py").write_text("import numpy\nnumpy.__version__ = '0.0.1'\n")
+    odd = _worker(scheduler_file, "w-odd", folder, extra_path=str(other))
+    try:
+        with distributed.Client(scheduler_file=str(scheduler_file), timeout=60) as client:
+            client.wait_for_workers(3, timeout=180)
+        submissions = _class(tmp_path / "submissions")
+        grader = Grader(Settings(submissions=submissions, out=tmp_path / "out", course_dir=tmp_path / "course",
+                                 workers=1, limits=Limits(cell_timeout_s=60, sandbox=SANDBOX), progress=False,
+                                 cluster=ClusterOptions(scheduler_file=scheduler_file)))
+        with pytest.raises(ClusterError) as refused:
+            grader.run()
+        import numpy
+
+        assert f"numpy 0.0.1, this machine {numpy.__version__}" in str(refused.value)
+        assert grader.jobs_run == 0
+    finally:
+        _stop(odd)
