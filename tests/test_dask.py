@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import make_examples
 from autograder.backends import ClusterError, ClusterOptions
 from autograder.course import ROOT
 from autograder.execute import Limits
 from autograder.grade import Grader, Settings
 from autograder.sandbox import bwrap_problem
+from tests.example_class import write_class
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra (dask, distributed) is not installed")
 
@@ -71,16 +71,6 @@ def cluster(tmp_path_factory):
         _stop(process)
 
 
-def _class(folder: Path) -> Path:
-    examples = make_examples.build()
-    for student in ("ada", "ben"):
-        for lecture in LECTURES:
-            path = folder / student / f"{lecture}.ipynb"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(examples[f"{student}/{lecture}.ipynb"])
-    return folder
-
-
 def _children() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -119,7 +109,7 @@ def _alive(pid: int) -> bool:
 
 def test_a_worker_killed_mid_notebook_changes_no_grade(tmp_path, cluster):
     scheduler_file, _, _ = cluster
-    submissions = _class(tmp_path / "submissions")
+    submissions = write_class(tmp_path / "submissions", LECTURES)
     limits = Limits(cell_timeout_s=60, sandbox=SANDBOX)
     local = Grader(Settings(submissions=submissions, out=tmp_path / "local-out", course_dir=tmp_path / "local",
                             workers=2, limits=limits, progress=False)).run()
@@ -169,7 +159,7 @@ def test_a_worker_with_another_numpy_is_refused(tmp_path, cluster):
     try:
         with distributed.Client(scheduler_file=str(scheduler_file), timeout=60) as client:
             client.wait_for_workers(3, timeout=180)
-        submissions = _class(tmp_path / "submissions")
+        submissions = write_class(tmp_path / "submissions", LECTURES)
         grader = Grader(Settings(submissions=submissions, out=tmp_path / "out", course_dir=tmp_path / "course",
                                  workers=1, limits=Limits(cell_timeout_s=60, sandbox=SANDBOX), progress=False,
                                  cluster=ClusterOptions(scheduler_file=scheduler_file)))

@@ -17,11 +17,11 @@ import urllib.request
 
 import pytest
 
-from autograder import make_examples
 from autograder.execute import Limits
 from autograder.grade import Grader, Settings, write_outputs
 from autograder.sandbox import bwrap_problem
 from tests.browser_tools import MISSING, chromium, chromium_missing, free_port, screenshot
+from tests.example_class import write_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.sandbox]
 
@@ -38,11 +38,7 @@ ROSTER = "id,first_name,last_name,email\nada,Ada,Lovelace,ada@example.org\nben,B
 def graded(tmp_path_factory):
     """(the grader, the output folder) of the two students' run."""
     tmp = tmp_path_factory.mktemp("instructor")
-    examples = make_examples.build()
-    submissions = tmp / "submissions"
-    for student in ("ada", "ben"):
-        (submissions / student).mkdir(parents=True)
-        (submissions / student / f"{LECTURE}.ipynb").write_bytes(examples[f"{student}/{LECTURE}.ipynb"])
+    submissions = write_class(tmp / "submissions", [LECTURE])
     (submissions / "students.csv").write_text(ROSTER)
     out = tmp / "out"
     grader = Grader(Settings(submissions=submissions, out=out, course_dir=tmp / "course", workers=1,

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import make_examples
 from autograder.execute import Limits
 from autograder.grade import Grader, Settings, grade
 from autograder.sandbox import bwrap_problem
 from tests import postgres_server
+from tests.example_class import write_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 pytest.importorskip("psycopg", reason="psycopg is not installed (the test extra has it)")
@@ -44,12 +44,7 @@ def server():
 
 
 def _submissions(folder: Path) -> Path:
-    examples = make_examples.build()
-    for student in ("ada", "ben"):
-        for lecture in LECTURES:
-            path = folder / student / f"{lecture}.ipynb"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(examples[f"{student}/{lecture}.ipynb"])
+    write_class(folder, LECTURES)
     (folder / "cleo").mkdir()
     (folder / "cleo" / f"{LECTURES[0]}.ipynb").write_text("{ not a notebook")
     (folder / "students.csv").write_text("id,first_name,last_name\nada,Ada,Lovelace\nben,Ben,Okafor\ncleo,Cleo,Diaz\n")
