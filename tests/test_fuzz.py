@@ -169,7 +169,7 @@ def grader(tmp_path_factory) -> Grader:
     tmp = tmp_path_factory.mktemp("fuzz-course")
     made = Grader(Settings(submissions=tmp, out=tmp / "out", course_dir=tmp / "course", workers=1,
                            limits=Limits(sandbox="none"), force=True, progress=False))
-    made._execute = lambda jobs, total: list(jobs)   # the fast layer prepares every job, then stops before any kernel
+    made._execute = lambda jobs: list(jobs)   # the fast layer prepares every job, then stops before any kernel
     released = made.course.prepare()
     made.course.prepare = lambda: released   # made once: the release does not change between examples
     return made
