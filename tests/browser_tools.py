@@ -1,4 +1,4 @@
-"""What the browser tests share: Debian's Chromium driven by Playwright, a free port, screenshots."""
+"""What the browser and server tests share: Debian's Chromium driven by Playwright, a free loopback port, screenshots."""
 
 from __future__ import annotations
 

@@ -12,13 +12,14 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.browser_tools import free_port
 
 USER = "grader"
 DATABASE = "gradebook"
@@ -44,12 +45,6 @@ def find_bin() -> Path | None:
     return found[-1].parent if found else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def running() -> Iterator[Server]:
     """Start a cluster, create the grader's role and database; stop it at the end."""
@@ -70,7 +65,7 @@ def running() -> Iterator[Server]:
     data, log = folder / "data", folder / "server.log"
     subprocess.run([*as_owner, str(bin_dir / "initdb"), "-D", str(data), "-U", USER, f"--pwfile={pwfile}",
                     "-A", "scram-sha-256", "--no-sync"], check=True, capture_output=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     options = f"-p {port} -c listen_addresses=127.0.0.1 -k {folder} -c fsync=off"
     try:
         subprocess.run([*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"],

@@ -26,6 +26,7 @@ from autograder.execute import Limits
 from autograder.grade import Grader, Settings, grade
 from autograder.sandbox import bwrap_problem
 from tests import postgres_server
+from tests.browser_tools import free_port
 from tests.example_class import write_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
@@ -102,7 +103,7 @@ def test_a_class_graded_into_postgresql(tmp_path, server):
     assert [r for r in after if r[1] != LECTURES[0]] == [r for r in rows if r[1] != LECTURES[0]]
 
     # formgrader on the workspace: the URL from its configuration, the password from PGPASSWORD
-    port, token = postgres_server._free_port(), "postgres-test"
+    port, token = free_port(), "postgres-test"
     env = {**os.environ, "PGPASSWORD": server.password}
     formgrader = subprocess.Popen([sys.executable, "-m", "autograder", "formgrader", "--course-dir", str(course), "--",
                                    "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
