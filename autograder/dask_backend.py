@@ -22,9 +22,10 @@ import hashlib
 import multiprocessing
 import platform
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
 from .backends import JOBS_PER_SLOT, ClusterError, ClusterOptions, Finish, run_windowed
@@ -157,10 +158,27 @@ class DaskCluster:
             def first_done(futures):
                 return wait(list(futures), return_when="FIRST_COMPLETED").done
 
-            run_windowed(submit, first_done, jobs, JOBS_PER_SLOT * max(1, self.slots()), finish)
+            def finish_lost(job: Job, get_result: Callable[[], JobResult]) -> None:
+                finish(job, partial(_result_or_why_lost, get_result))
+
+            run_windowed(submit, first_done, jobs, JOBS_PER_SLOT * max(1, self.slots()), finish_lost)
         finally:
             self._client = None
             client.close()
+
+
+class WorkersLost(RuntimeError):
+    """Every worker that ran a job died while running it, as many times as the scheduler allows."""
+
+
+def _result_or_why_lost(get_result: Callable[[], JobResult]) -> JobResult:
+    from distributed.scheduler import KilledWorker
+
+    try:
+        return get_result()
+    except KilledWorker as exc:
+        raise WorkersLost("the workers that ran this notebook died while running it, as many times as the scheduler "
+                          "allows (distributed.scheduler.allowed-failures); a new run grades it again") from exc
 
 
 def _str(path: Path | None) -> str | None:

@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +31,7 @@ import nbformat
 from . import evasion, integrity, nbgrader_reuse, record
 from .backends import Backend, ClusterOptions
 from .backends import select as select_backend
+from .batch import BatchedResults
 from .cells import clean_strings, nbgrader_meta
 from .execute import GRADED, Limits, Timings
 from .exercises import exercises as exercise_list
@@ -79,6 +81,8 @@ class Settings:
 class Grader:
     """One grading run over a folder of submissions."""
 
+    results: BatchedResults   # during a run: its final results on their way to the gradebook and the journal
+
     def __init__(self, settings: Settings):
         self.settings = settings
         from .late import LatePolicy
@@ -95,7 +99,8 @@ class Grader:
         self.evasions: dict[tuple[str, str], list[evasion.Evasion]] = {}
         # graded before, but the gradebook's scores are not the ones this grader wrote
         self.rewritten: set[tuple[str, str]] = set()
-        self._unfinished: set[tuple[str, str]] = set()   # prepared, not recorded yet
+        self._unfinished: set[tuple[str, str]] = set()   # prepared, no final result yet
+        self._writes: dict[tuple[str, str], Callable[[], object]] = {}   # what wrote a result to the gradebook
         self._bar: _Bar = _NoBar()
         self._masters: dict[str, str] = {}   # lecture -> its master without solutions, as sent to workers
         self.backend: Backend = select_backend(settings.workers, settings.cluster, settings.limits.sandbox)
@@ -113,15 +118,18 @@ class Grader:
             # nbgrader's gradebook trips SQLAlchemy's autoflush warnings; they are not ours to fix
             warnings.filterwarnings("ignore", module="sqlalchemy")
             warnings.filterwarnings("ignore", message=".*not in session.*")
-            with nbgrader_reuse.reused():
-                return self._run()
+            with nbgrader_reuse.reused() as writes:
+                return self._run(writes)
 
-    def _run(self) -> dict[tuple[str, str], Outcome]:
+    def _run(self, writes: nbgrader_reuse.Writes) -> dict[tuple[str, str], Outcome]:
         released = self.course.prepare()
+        writes.fix_masters()
         fingerprints = {lecture: fingerprint(nbformat.writes(nb).encode()) for lecture, nb in released.items()}
         found, self.skipped = find_submissions(self.settings.submissions, self.course.lectures, fingerprints)
         self.current_students = {item.student for item in found}
         self._register(self.current_students)
+        writes.commit()
+        self.results = BatchedResults(self.journal, writes)
         previous = self.journal.load()
         self.outcomes.update(previous)
         self._unfinished.clear()
@@ -144,9 +152,13 @@ class Grader:
                 self._execute(self._jobs(todo, released))
         finally:
             self._bar.close()
-            self.journal.close()
+            try:
+                self.results.commit()
+            finally:
+                self.journal.close()
         # a job prepared but never finished (a run stopped early) keeps its journal record, if any
-        self.journal.compact({**previous, **{k: o for k, o in self.outcomes.items() if k not in self._unfinished}})
+        unfinished = self._unfinished | self.results.waiting()
+        self.journal.compact({**previous, **{k: o for k, o in self.outcomes.items() if k not in unfinished}})
         return self.outcomes
 
     def _jobs(self, todo: list[tuple[Found, str]], released: dict) -> Iterator[Job]:
@@ -156,6 +168,8 @@ class Grader:
             try:
                 job = self._prepare(item, released[item.lecture], digest)
             except Exception as exc:  # noqa: BLE001 - one submission must not stop the class
+                if self._writes.pop((item.student, item.lecture), None) is not None:
+                    self.results.recover()   # the failed write took its batch with it
                 self._final(Outcome(item.student, item.lecture, GRADER_ERROR, origin=item.origin, digest=digest,
                                     details=[f"the grader failed to prepare this notebook: {type(exc).__name__}: {exc}"]))
                 self._bar.update(1)
@@ -169,10 +183,11 @@ class Grader:
                 yield job
 
     def _final(self, outcome: Outcome) -> None:
-        """``outcome`` is this run's result for its notebook: kept, and in the journal before anything else happens."""
+        """``outcome`` is this run's result for its notebook: kept, and in the gradebook and the journal
+        with its batch (batch.py)."""
         self.outcomes[outcome.key] = outcome
         self._unfinished.discard(outcome.key)
-        self.journal.append(outcome)
+        self.results.add(outcome, self._writes.pop(outcome.key, None))
 
     def _register(self, students: set[str]) -> None:
         """Every student of the folder is in the gradebook, even one who handed in nothing."""
@@ -210,7 +225,9 @@ class Grader:
         try:
             nb = integrity.load(item.content)
         except integrity.InvalidNotebook as exc:
-            record.set_aside(self.course, item.student, item.lecture, item.content)
+            self._writes[(item.student, item.lecture)] = write = partial(record.set_aside, self.course, item.student,
+                                                                         item.lecture, item.content)
+            write()
             base.status, base.max_score = INVALID, _max_score(released)
             base.details.append(str(exc))
             self.outcomes[(item.student, item.lecture)] = base
@@ -230,7 +247,8 @@ class Grader:
             self._masters[item.lecture] = nbformat.writes(without_solutions(master))
         # a remote worker makes its own working folder: no path of this machine goes out
         workdir = "" if self.backend.remote else str(workdir_for(item.student, item.lecture, self.course.root))
-        return Job(item.student, item.lecture, nbformat.writes(sanitized), self._masters[item.lecture], workdir,
+        # nbformat.v4.writes: nbformat.writes without its validation (integrity.load validated the submission)
+        return Job(item.student, item.lecture, nbformat.v4.writes(sanitized), self._masters[item.lecture], workdir,
                    self.settings.limits)
 
     def _execute(self, jobs: Iterator[Job]) -> None:
@@ -255,11 +273,14 @@ class Grader:
             executed = nbformat.reads(result.notebook_json, as_version=4)
             found = self.evasions.pop((job.student, job.lecture), [])
             by_hand = evasion.send_to_review(executed, found) if found else []
-            score = record.record(self.course, job.student, job.lecture, executed, by_hand=by_hand,
-                                  timestamp=_utc(self._handed_in.pop((job.student, job.lecture), None)))
+            self._writes[outcome.key] = write = partial(record.record, self.course, job.student, job.lecture, executed,
+                                                        by_hand=by_hand, timestamp=_utc(self._handed_in.pop(outcome.key, None)))
+            score = write()
             self.timings.append(JobTimings(job.student, job.lecture, result.timings, time.perf_counter() - started))
             self._log(result, time.perf_counter() - started)
         except Exception as exc:  # noqa: BLE001 - one broken job must not stop the class
+            if self._writes.pop(outcome.key, None) is not None:
+                self.results.recover()   # the failed write took its batch with it
             outcome.status = GRADER_ERROR
             outcome.details.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
             self._final(outcome)

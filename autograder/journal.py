@@ -89,13 +89,13 @@ class Journal:
                 found[outcome.key] = outcome
         return found
 
-    def append(self, outcome: Outcome) -> None:
-        """Record ``outcome`` as final: on disk (flushed and synced) when this returns."""
+    def append(self, *outcomes: Outcome) -> None:
+        """Record ``outcomes`` as final: on disk (flushed and synced once) when this returns."""
         if self._file is None:
             self._file = self.path.open("a", encoding="utf-8")
             if self._file.tell() and not self.path.read_bytes().endswith(b"\n"):
                 self._file.write("\n")   # after a line cut short: the next record starts a line of its own
-        self._file.write(json.dumps(asdict(outcome), sort_keys=True) + "\n")
+        self._file.write("".join(json.dumps(asdict(outcome), sort_keys=True) + "\n" for outcome in outcomes))
         self._file.flush()
         os.fsync(self._file.fileno())
 

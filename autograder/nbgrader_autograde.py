@@ -2,10 +2,11 @@
 
 The course workspace's ``nbgrader_config.py`` (workspace.py writes it) puts
 ``SandboxedExecute`` where nbgrader has its ``Execute`` in ``Autograde.autograde_preprocessors``,
-and ``FlagForReview`` after ``SaveAutoGrades``. So ``nbgrader autograde`` and formgrader's
-Autograde button run the student's cells in the sandbox and judge the test cells in the trusted
-checks (execute.py), with the evasion rules (evasion.py), as the grade command does: a
-submission gets the same scores whichever of them graded it. Without them nbgrader would run
+and ``FlagForReview`` after ``SaveAutoGrades`` (here ``SaveAutoGradesAtOnce``: the same scores, one
+commit). So ``nbgrader autograde`` and formgrader's Autograde button run the student's cells in
+the sandbox and judge the test cells in the trusted checks (execute.py), with the evasion rules
+(evasion.py), as the grade command does: a submission gets the same scores whichever of them
+graded it. Without them nbgrader would run
 the tests in the student's kernel, where a patched check passes every test.
 """
 
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
+from nbgrader.preprocessors import SaveAutoGrades
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
@@ -54,6 +58,42 @@ class SandboxedExecute(NbGraderPreprocessor):
             self.log.warning("%s/%s: %s: %s", info.get("student"), lecture, executed.status, "; ".join(executed.details))
         resources[BY_HAND] = evasion.send_to_review(executed.nb, found) if found else []
         return executed.nb, resources
+
+
+class SaveAutoGradesAtOnce(SaveAutoGrades):
+    """nbgrader's SaveAutoGrades, its scores and comments as nbgrader decides them, with the
+    submission's grades and comments looked up in two queries and committed once (nbgrader looks
+    up and commits each cell, about ten round trips per notebook)."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        self.notebook_id, self.assignment_id, self.student_id = info["notebook"], info["assignment"], info["student"]
+        self.db_url = info["db_url"]
+        with Gradebook(self.db_url) as gb:
+            submitted = gb.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
+            self.gradebook = _Prefetched(gb, {g.name: g for g in submitted.grades}, {c.name: c for c in submitted.comments})
+            nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)   # SaveAutoGrades.preprocess_cell per cell
+            gb.db.commit()
+        return nb, resources
+
+
+class _Prefetched:
+    """Stands for the Gradebook in SaveAutoGrades' cell steps: one submission's grades and comments
+    already loaded, commits left to the end of the notebook."""
+
+    def __init__(self, gradebook: Any, grades: dict[str, Any], comments: dict[str, Any]):
+        self._gradebook, self._grades, self._comments = gradebook, grades, comments
+        self.db = SimpleNamespace(commit=lambda: None)
+
+    def find_grade(self, grade_id: str, *where: str) -> Any:
+        found = self._grades.get(grade_id)
+        return found if found is not None else self._gradebook.find_grade(grade_id, *where)   # missing: as nbgrader says
+
+    def find_comment(self, grade_id: str, *where: str) -> Any:
+        found = self._comments.get(grade_id)
+        return found if found is not None else self._gradebook.find_comment(grade_id, *where)
 
 
 class FlagForReview(NbGraderPreprocessor):

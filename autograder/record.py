@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import shutil
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,23 +48,67 @@ class CellGrade:
 
 def cell_grades(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, CellGrade]]:
     """Per (student, lecture) with a submission in the gradebook: grade_id -> its CellGrade."""
-    result = {}
-    for key, notebook in _submission_notebooks(course, keys):
-        if notebook is None:
-            continue
-        comments = {c.name: (c.manual_comment or "").strip() for c in notebook.comments}
-        cells = {name: CellGrade(None, 0.0, False, comment, graded=False) for name, comment in comments.items() if comment}
-        for g in notebook.grades:
-            cells[g.name] = CellGrade(None if g.score is None else float(g.score), float(g.max_score),
-                                      bool(g.needs_manual_grade), comments.get(g.name, ""))
+    grades, comments, _ = _gradebook_rows(course, keys)
+    result: dict[tuple[str, str], dict[str, CellGrade]] = {}
+    for key in grades.keys() | comments.keys():
+        said = comments.get(key, {})
+        cells = {name: CellGrade(None, 0.0, False, comment, graded=False) for name, comment in said.items() if comment}
+        for row in grades.get(key, []):
+            cells[row.name] = CellGrade(row.score, row.max_score, row.needs_manual_grade, said.get(row.name, ""))
         result[key] = cells
     return result
 
 
 def late_penalties(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], float]:
     """Per (student, lecture) with a submission: the late penalty the gradebook holds now (0 when on time)."""
-    return {key: float(notebook.late_submission_penalty or 0.0)
-            for key, notebook in _submission_notebooks(course, keys) if notebook is not None}
+    return _gradebook_rows(course, keys)[2]
+
+
+@dataclass(frozen=True)
+class _GradeRow:
+    name: str
+    auto_score: float | None
+    score: float | None
+    max_score: float
+    needs_manual_grade: bool
+
+
+def _gradebook_rows(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> tuple[
+        dict[tuple[str, str], list[_GradeRow]], dict[tuple[str, str], dict[str, str]], dict[tuple[str, str], float]]:
+    """For the (student, lecture) of ``keys`` with a submission: its grades, its comments (grade_id ->
+    the instructor's text) and its late penalty; three queries for the whole class, where nbgrader's
+    objects would load each grade's maximum one by one."""
+    from nbgrader.api import Assignment, BaseCell, Comment, Grade, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
+
+    wanted = set(keys)
+    grades: dict[tuple[str, str], list[_GradeRow]] = {}
+    comments: dict[tuple[str, str], dict[str, str]] = {}
+    penalties: dict[tuple[str, str], float] = {}
+    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
+        def submitted(*columns: Any) -> Any:   # a lecture's notebook is named as the lecture
+            return (gb.db.query(SubmittedAssignment.student_id, Assignment.name, *columns)
+                    .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                    .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                    .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                    .filter(Notebook.name == Assignment.name))
+
+        for student, lecture, penalty in submitted(SubmittedNotebook.late_submission_penalty):
+            if (student, lecture) in wanted:
+                penalties[(student, lecture)] = float(penalty or 0.0)
+        for student, lecture, name, auto_score, score, max_score, manual in submitted(
+                BaseCell.name, Grade.auto_score, Grade.score, Grade.max_score, Grade.needs_manual_grade).join(
+                Grade, Grade.notebook_id == SubmittedNotebook.id).join(BaseCell, Grade.cell_id == BaseCell.id):
+            if (student, lecture) in wanted:
+                grades.setdefault((student, lecture), []).append(_GradeRow(
+                    name, None if auto_score is None else float(auto_score), None if score is None else float(score),
+                    float(max_score), bool(manual)))
+        for student, lecture, name, comment in submitted(BaseCell.name, Comment.manual_comment).join(
+                Comment, Comment.notebook_id == SubmittedNotebook.id).join(BaseCell, Comment.cell_id == BaseCell.id):
+            if (student, lecture) in wanted:
+                comments.setdefault((student, lecture), {})[name] = (comment or "").strip()
+    for key in penalties:   # a submission without graded cells still has its (empty) grades
+        grades.setdefault(key, [])
+    return grades, comments, penalties
 
 
 def _resources(course: CourseWorkspace, student: str, lecture: str) -> dict:
@@ -145,10 +189,14 @@ def _score(gb, student: str, lecture: str) -> Score:
 
 
 def _stamp(notebook) -> str:
+    return _stamp_of([_GradeRow(g.name, None if g.auto_score is None else float(g.auto_score), None, 0.0,
+                                bool(g.needs_manual_grade)) for g in notebook.grades])
+
+
+def _stamp_of(rows: Collection[_GradeRow]) -> str:
     import hashlib
 
-    cells = sorted((g.name, None if g.auto_score is None else float(g.auto_score), bool(g.needs_manual_grade))
-                   for g in notebook.grades)
+    cells = sorted((row.name, row.auto_score, row.needs_manual_grade) for row in rows)
     return hashlib.sha256(repr(cells).encode()).hexdigest()[:16]
 
 
@@ -167,7 +215,7 @@ def record(course: CourseWorkspace, student: str, lecture: str, executed: Notebo
     nb = _apply([import_item(name) for name in AUTOGRADE_STEPS], executed, _resources(course, student, lecture), course.config)
     target = course.path("autograded", student, lecture)
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target)
+    target.write_text(nbformat.v4.writes(nb) + "\n", encoding="utf-8")   # validated when read back from the worker
     with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
         if by_hand:
             flag_for_review(gb, student, lecture, lecture, by_hand)
@@ -186,20 +234,8 @@ def stamps(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[t
     """What the gradebook holds of each (student, lecture)'s autograding, as a short digest (its
     automatic scores and which cells wait for a manual grade; manual grades and comments, which
     the instructor enters, left out). Keys without a submission in the gradebook get ""."""
-    return {key: "" if notebook is None else _stamp(notebook) for key, notebook in _submission_notebooks(course, keys)}
-
-
-def _submission_notebooks(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> Iterator[tuple[tuple[str, str], Any]]:
-    """Each (student, lecture) with its submitted notebook in the gradebook (None when there is none),
-    within one gradebook session."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
-        for student, lecture in keys:
-            try:
-                yield (student, lecture), gb.find_submission_notebook(lecture, lecture, student)
-            except MissingEntry:
-                yield (student, lecture), None
+    grades = _gradebook_rows(course, keys)[0]
+    return {key: _stamp_of(grades[key]) if key in grades else "" for key in keys}
 
 
 def set_aside(course: CourseWorkspace, student: str, lecture: str, content: bytes) -> Path:

@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from .late import LatePolicy
 
 # nbgrader's autograde steps after execution, as record.record and nbgrader's own autograde run them
-AUTOGRADE_STEPS = ("nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
-                   "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata")
 PLUGIN = "autograder.nbgrader_autograde"
+AUTOGRADE_STEPS = ("nbgrader.preprocessors.LimitOutput", f"{PLUGIN}.SaveAutoGradesAtOnce",
+                   "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata")
 
 
 def autograde_preprocessors() -> list[str]:

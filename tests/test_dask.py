@@ -29,6 +29,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
 LECTURES = ("06-padding",)   # two notebooks: one on each worker, one of them killed
 SANDBOX = "bwrap" if bwrap_problem() is None else "none"
+LIMITS = Limits(cell_timeout_s=60, sandbox=SANDBOX)
+ALLOWED_FAILURES = 1
 
 
 def _start(args: list[str], log: Path, extra_path: str = "") -> subprocess.Popen:
@@ -57,8 +59,13 @@ def cluster(tmp_path_factory):
     """(scheduler file, folder, processes): a scheduler and two workers, the project on their path."""
     folder = tmp_path_factory.mktemp("dask")
     scheduler_file = folder / "scheduler.json"
-    processes = [_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                         "--scheduler-file", str(scheduler_file)], folder / "scheduler.log")]
+    # a task whose worker dies is retried once; on the second death it fails (the default allows 3)
+    os.environ["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = str(ALLOWED_FAILURES)
+    try:
+        processes = [_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                             "--scheduler-file", str(scheduler_file)], folder / "scheduler.log")]
+    finally:
+        del os.environ["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"]
     deadline = time.monotonic() + 120
     while not scheduler_file.exists():
         assert time.monotonic() < deadline and processes[0].poll() is None, (folder / "scheduler.log").read_text()
@@ -107,47 +114,86 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_a_worker_killed_mid_notebook_changes_no_grade(tmp_path, cluster):
-    scheduler_file, _, _ = cluster
-    submissions = write_class(tmp_path / "submissions", LECTURES)
-    limits = Limits(cell_timeout_s=60, sandbox=SANDBOX)
-    local = Grader(Settings(submissions=submissions, out=tmp_path / "local-out", course_dir=tmp_path / "local",
-                            workers=2, limits=limits, progress=False)).run()
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory) -> Path:
+    return write_class(tmp_path_factory.mktemp("class") / "submissions", LECTURES)
 
-    with distributed.Client(scheduler_file=str(scheduler_file), timeout=60) as client:
-        worker_pids = client.run(os.getpid)
-    killed: dict[str, list[int]] = {}
 
-    def kill_one_mid_notebook() -> None:
+@pytest.fixture(scope="module")
+def local(tmp_path_factory, submissions) -> dict:
+    """The class graded by the local pool: (status, score, max score) per (student, lecture)."""
+    folder = tmp_path_factory.mktemp("local")
+    outcomes = Grader(Settings(submissions=submissions, out=folder / "out", course_dir=folder / "course",
+                               workers=2, limits=LIMITS, progress=False)).run()
+    return {k: (o.status, o.score, o.max_score) for k, o in outcomes.items()}
+
+
+class WorkerKiller(threading.Thread):
+    """Kills (SIGKILL) each worker seen running a notebook, ``times`` times in all."""
+
+    def __init__(self, scheduler_file: Path, times: int):
+        super().__init__(daemon=True)
+        self.scheduler_file, self.times = scheduler_file, times
+        self.killed: list[list[int]] = []   # per kill: the worker's processes at that moment
+        self.stop = threading.Event()
+
+    def run(self) -> None:
         deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and not killed:
-            for address, pid in worker_pids.items():
-                below = _descendants(pid)
-                if any("kernel_launcher" in _command(p) for p in below):   # a notebook is running there
-                    os.kill(pid, signal.SIGKILL)
-                    killed[address] = below
-                    return
-            time.sleep(0.2)
+        while time.monotonic() < deadline and len(self.killed) < self.times and not self.stop.is_set():
+            with distributed.Client(scheduler_file=str(self.scheduler_file), timeout=60) as client:
+                worker_pids = client.run(os.getpid)   # again after each kill: the nanny starts a new worker
+            killed = False
+            while not killed and not self.stop.is_set() and time.monotonic() < deadline:
+                for pid in worker_pids.values():
+                    below = _descendants(pid)
+                    if any("kernel_launcher" in _command(p) for p in below):   # a notebook is running there
+                        os.kill(pid, signal.SIGKILL)
+                        self.killed.append(below)
+                        killed = True
+                        break
+                time.sleep(0.2)
 
-    killer = threading.Thread(target=kill_one_mid_notebook, daemon=True)
+
+def _on_cluster(folder: Path, submissions: Path, scheduler_file: Path) -> Grader:
+    return Grader(Settings(submissions=submissions, out=folder / "out", course_dir=folder / "course", workers=1,
+                           limits=LIMITS, progress=False, cluster=ClusterOptions(scheduler_file=scheduler_file)))
+
+
+def test_a_worker_killed_mid_notebook_changes_no_grade(tmp_path, cluster, submissions, local):
+    scheduler_file, _, _ = cluster
+    killer = WorkerKiller(scheduler_file, times=1)
     killer.start()
-    on_cluster = Grader(Settings(submissions=submissions, out=tmp_path / "dask-out", course_dir=tmp_path / "dask",
-                                 workers=1, limits=limits, progress=False,
-                                 cluster=ClusterOptions(scheduler_file=scheduler_file)))
-    outcomes = on_cluster.run()
-    killer.join(timeout=5)
-    assert killed, "no worker was seen running a notebook"
-    assert {k: (o.status, o.score, o.max_score) for k, o in outcomes.items()} == \
-        {k: (o.status, o.score, o.max_score) for k, o in local.items()}
+    outcomes = _on_cluster(tmp_path / "dask", submissions, scheduler_file).run()
+    killer.stop.set()
+    killer.join(timeout=60)
+    assert killer.killed, "no worker was seen running a notebook"
+    assert {k: (o.status, o.score, o.max_score) for k, o in outcomes.items()} == local
     handed_in = {k: o.status for k, o in outcomes.items() if k[1] in LECTURES}
     assert set(handed_in.values()) == {"graded"} and len(handed_in) == 2, handed_in
-    (orphans,) = killed.values()
+    (orphans,) = killer.killed
     deadline = time.monotonic() + 30
     while any(_alive(p) for p in orphans) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not [(_command(p), p) for p in orphans if _alive(p)], "the killed worker's processes outlived it"
     # the workers never saw a path of this machine's course workspace
-    assert not (tmp_path / "dask" / "work").exists()
+    assert not (tmp_path / "dask" / "course" / "work").exists()
+
+
+def test_a_notebook_whose_workers_keep_dying_is_a_grader_error_and_a_new_run_grades_it(tmp_path, cluster, local):
+    scheduler_file, _, _ = cluster
+    one = write_class(tmp_path / "submissions", LECTURES, students=("ada",))
+    killer = WorkerKiller(scheduler_file, times=ALLOWED_FAILURES + 1)
+    killer.start()
+    outcome = _on_cluster(tmp_path / "dask", one, scheduler_file).run()[("ada", LECTURES[0])]
+    killer.stop.set()
+    killer.join(timeout=60)
+    assert len(killer.killed) == ALLOWED_FAILURES + 1
+    assert outcome.status == "grader error", outcome
+    assert "died while running it" in " ".join(outcome.details) and "a new run grades it again" in " ".join(outcome.details)
+
+    again = _on_cluster(tmp_path / "dask", one, scheduler_file)   # the same workspace, the workers left alone
+    outcome = again.run()[("ada", LECTURES[0])]
+    assert again.jobs_run == 1 and (outcome.status, outcome.score, outcome.max_score) == local[("ada", LECTURES[0])]
 
 
 def test_a_worker_with_another_numpy_is_refused(tmp_path, cluster):
@@ -161,7 +207,7 @@ def test_a_worker_with_another_numpy_is_refused(tmp_path, cluster):
             client.wait_for_workers(3, timeout=180)
         submissions = write_class(tmp_path / "submissions", LECTURES)
         grader = Grader(Settings(submissions=submissions, out=tmp_path / "out", course_dir=tmp_path / "course",
-                                 workers=1, limits=Limits(cell_timeout_s=60, sandbox=SANDBOX), progress=False,
+                                 workers=1, limits=LIMITS, progress=False,
                                  cluster=ClusterOptions(scheduler_file=scheduler_file)))
         with pytest.raises(ClusterError) as refused:
             grader.run()

@@ -31,9 +31,9 @@ def test_the_metadata_check_still_refuses_what_nbgrader_refuses():
 
     good = {"grade": True, "grade_id": "ex1-tests", "points": 2, "solution": False, "locked": True, "schema_version": 3}
     bad = {**good, "points": "two"}
-    for meta, fails in ((good, False), (bad, True), (good, False), (bad, True)):
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("assert True", metadata={"nbgrader": dict(meta)})])
-        with reused():
+    with reused():   # one run: what was found valid is remembered, what was not is refused each time
+        for meta, fails in ((good, False), (bad, True), (good, False), (bad, True)):
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("assert True", metadata={"nbgrader": dict(meta)})])
             if fails:
                 with pytest.raises(jsonschema.ValidationError):
                     CheckCellMetadata().preprocess(nb, {})
