@@ -77,10 +77,10 @@ class _FlushOnCommit:
         if not self._writes.masters_fixed:
             self._session.expire_all()
             return
-        from nbgrader.api import BaseCell, Notebook
+        from nbgrader.api import BaseCell, Notebook, SourceCell
 
         for obj in list(self._session.identity_map.values()):
-            if not isinstance(obj, BaseCell | Notebook):
+            if not isinstance(obj, BaseCell | Notebook | SourceCell):
                 self._session.expire(obj)
 
     def remove(self) -> None:
