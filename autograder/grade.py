@@ -4,13 +4,15 @@ The flow, per (student, lecture):
 
     found (submissions.py) -> checked (integrity.py) -> sanitized (record.py, main process)
       -> executed in a worker process (execute.py: fresh kernel, limits, hidden parts kept apart)
-      -> recorded in the gradebook (record.py, main process: the only writer)
+      -> recorded in the gradebook (record.py, main process: the only writer), then in the
+         journal, a batch at a time (batch.py)
       -> grades.csv, feedback/<student>.html, report.html (report.py, feedback.py)
 
 Re-running is idempotent: a (student, lecture) whose submission, master and grading
 settings are unchanged keeps its recorded result, unless ``--force``. A result counts as
-recorded once it is in the journal (journal.py), so a run killed at any moment and started
-again grades what it had not finished, and nothing else. Jobs are prepared as the workers
+recorded once it is in the journal (journal.py), which it reaches after its batch is committed
+to the gradebook, so a run killed at any moment and started again grades what it had not
+finished, and nothing else. Jobs are prepared as the workers
 take them (a window of a few per worker): the main process's memory does not grow with the class.
 """
 
