@@ -164,7 +164,7 @@ def reused() -> Iterator[Writes]:
         def lookup(gb: Any, *args: Any, **kwargs: Any) -> Any:
             if kwargs or not writes.masters_fixed:
                 return originals[name](gb, *args, **kwargs)
-            key = (name, gb.engine.url.render_as_string(hide_password=False), args)
+            key = (name, _key(gb.engine.url), args)
             if key not in found:
                 found[key] = originals[name](gb, *args)   # a missing entry raises, and is not kept
             return found[key]
@@ -177,7 +177,7 @@ def reused() -> Iterator[Writes]:
         return engines[key]
 
     def create_all(bind: Any, *args: Any, **kwargs: Any) -> None:
-        key = bind.url.render_as_string(hide_password=False)
+        key = _key(bind.url)
         if key not in checked:
             original_create_all(bind, *args, **kwargs)
             checked.add(key)

@@ -48,7 +48,7 @@ class CellGrade:
 
 def cell_grades(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, CellGrade]]:
     """Per (student, lecture) with a submission in the gradebook: grade_id -> its CellGrade."""
-    grades, comments, _ = _gradebook_rows(course, keys)
+    grades, comments = _gradebook_rows(course, keys)
     result: dict[tuple[str, str], dict[str, CellGrade]] = {}
     for key in grades.keys() | comments.keys():
         said = comments.get(key, {})
@@ -61,7 +61,25 @@ def cell_grades(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> d
 
 def late_penalties(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], float]:
     """Per (student, lecture) with a submission: the late penalty the gradebook holds now (0 when on time)."""
-    return _gradebook_rows(course, keys)[2]
+    from nbgrader.api import Gradebook, SubmittedNotebook
+
+    wanted = set(keys)
+    with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
+        return {(student, lecture): float(penalty or 0.0)
+                for student, lecture, penalty in _submitted(gb, SubmittedNotebook.late_submission_penalty)
+                if (student, lecture) in wanted}
+
+
+def _submitted(gb: Any, *columns: Any) -> Any:
+    """A query of (student id, lecture, *columns) over the submitted notebooks (a lecture's notebook
+    is named as the lecture)."""
+    from nbgrader.api import Assignment, Notebook, SubmittedAssignment, SubmittedNotebook
+
+    return (gb.db.query(SubmittedAssignment.student_id, Assignment.name, *columns)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+            .filter(Notebook.name == Assignment.name))
 
 
 @dataclass(frozen=True)
@@ -74,41 +92,31 @@ class _GradeRow:
 
 
 def _gradebook_rows(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> tuple[
-        dict[tuple[str, str], list[_GradeRow]], dict[tuple[str, str], dict[str, str]], dict[tuple[str, str], float]]:
-    """For the (student, lecture) of ``keys`` with a submission: its grades, its comments (grade_id ->
-    the instructor's text) and its late penalty; three queries for the whole class, where nbgrader's
-    objects would load each grade's maximum one by one."""
-    from nbgrader.api import Assignment, BaseCell, Comment, Grade, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
+        dict[tuple[str, str], list[_GradeRow]], dict[tuple[str, str], dict[str, str]]]:
+    """For the (student, lecture) of ``keys`` with a submission: its grades (empty when it has none)
+    and its comments (grade_id -> the instructor's text); three queries for the whole class, where
+    nbgrader's objects would load each grade's maximum one by one."""
+    from nbgrader.api import BaseCell, Comment, Grade, Gradebook, SubmittedNotebook
 
     wanted = set(keys)
     grades: dict[tuple[str, str], list[_GradeRow]] = {}
     comments: dict[tuple[str, str], dict[str, str]] = {}
-    penalties: dict[tuple[str, str], float] = {}
     with Gradebook(course.db_url, course.config.CourseDirectory.course_id) as gb:
-        def submitted(*columns: Any) -> Any:   # a lecture's notebook is named as the lecture
-            return (gb.db.query(SubmittedAssignment.student_id, Assignment.name, *columns)
-                    .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                    .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                    .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-                    .filter(Notebook.name == Assignment.name))
-
-        for student, lecture, penalty in submitted(SubmittedNotebook.late_submission_penalty):
+        for student, lecture in _submitted(gb):
             if (student, lecture) in wanted:
-                penalties[(student, lecture)] = float(penalty or 0.0)
-        for student, lecture, name, auto_score, score, max_score, manual in submitted(
-                BaseCell.name, Grade.auto_score, Grade.score, Grade.max_score, Grade.needs_manual_grade).join(
+                grades[(student, lecture)] = []
+        for student, lecture, name, auto_score, score, max_score, manual in _submitted(
+                gb, BaseCell.name, Grade.auto_score, Grade.score, Grade.max_score, Grade.needs_manual_grade).join(
                 Grade, Grade.notebook_id == SubmittedNotebook.id).join(BaseCell, Grade.cell_id == BaseCell.id):
             if (student, lecture) in wanted:
-                grades.setdefault((student, lecture), []).append(_GradeRow(
+                grades[(student, lecture)].append(_GradeRow(
                     name, None if auto_score is None else float(auto_score), None if score is None else float(score),
                     float(max_score), bool(manual)))
-        for student, lecture, name, comment in submitted(BaseCell.name, Comment.manual_comment).join(
+        for student, lecture, name, comment in _submitted(gb, BaseCell.name, Comment.manual_comment).join(
                 Comment, Comment.notebook_id == SubmittedNotebook.id).join(BaseCell, Comment.cell_id == BaseCell.id):
             if (student, lecture) in wanted:
                 comments.setdefault((student, lecture), {})[name] = (comment or "").strip()
-    for key in penalties:   # a submission without graded cells still has its (empty) grades
-        grades.setdefault(key, [])
-    return grades, comments, penalties
+    return grades, comments
 
 
 def _resources(course: CourseWorkspace, student: str, lecture: str) -> dict:
