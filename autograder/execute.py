@@ -47,7 +47,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from . import sandbox, trusted_host
+from . import sandbox, trusted_host, warm_kernels
 from .cells import clean_strings, is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
 from .status import Status
 from .trusted import defined_names
@@ -80,6 +80,9 @@ class Limits:
     memory_mb: int = 2048
     output_bytes: int = 1_000_000
     sandbox: str = "bwrap"
+    # sandboxed kernels forked from a pre-warmed process (warm_kernels.py) where the grader can
+    # build their sandbox itself (root); False: every kernel starts cold in bubblewrap
+    warm_kernels: bool = True
 
     @property
     def notebook_s(self) -> int:
@@ -746,13 +749,15 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     # kernel without network access (the sandbox) can still talk to the grader.
     sockets = Path(tempfile.mkdtemp(prefix="grading-kernel-"))
     processes = sandbox.ProcessGroup(memory_bytes=limits.memory_mb * 2**20)
-    km = _LaunchingKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
-    km.launcher_args = ("--memory-mb", str(limits.memory_mb), "--cpu-s", str(limits.cpu_s), "--workdir", str(workdir))
-    for group in processes.folders:
-        km.launcher_args += ("--cgroup", str(group))
-    km.workdir, km.sockets, km.use_bwrap = workdir, sockets, limits.sandbox == "bwrap"
-    if km.use_bwrap:
-        # A signal to bwrap would kill the sandbox, not interrupt the kernel: ask by message.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_TOKEN"))}
+    env["MPLBACKEND"] = "Agg"
+    env["SEQCONV_GRADING"] = "1"   # seqconv.checks.check_all: the test cells, not this kernel, have the results
+    # One BLAS thread per kernel: grading runs several kernels at once, one per core, and
+    # oversubscribed OpenBLAS threads slow a conv by 10x or more (cells would time out).
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    km = _kernel_manager(limits, workdir, sockets, processes, env)
+    if limits.sandbox == "bwrap":
+        # A signal to the sandbox's first process would kill it, not interrupt the kernel: ask by message.
         if km.kernel_spec is None:
             raise RuntimeError("no python3 kernel is installed for the grader to start")
         km.kernel_spec.interrupt_mode = "message"
@@ -761,12 +766,6 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         iopub_timeout=4, output_bytes=limits.output_bytes, resources={"metadata": {"path": str(workdir)}},
         shutdown_kernel="immediate",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_TOKEN"))}
-    env["MPLBACKEND"] = "Agg"
-    env["SEQCONV_GRADING"] = "1"   # seqconv.checks.check_all: the test cells, not this kernel, have the results
-    # One BLAS thread per kernel: grading runs several kernels at once, one per core, and
-    # oversubscribed OpenBLAS threads slow a conv by 10x or more (cells would time out).
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     kernel = _StudentKernel(client, limits, workdir, result)
     verdicts: dict[str, dict] = {}
     disk = DiskWatch([workdir, sockets], lambda: _kill_kernel(km), lambda: processes.pids() or _descendants(km))
@@ -828,6 +827,34 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         result.details.append(f"{dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
     clean_strings(nb)
     return result
+
+
+def _kernel_manager(limits: Limits, workdir: Path, sockets: Path, processes: sandbox.ProcessGroup,
+                    env: dict[str, str]) -> AsyncKernelManager:
+    """The kernel's manager: forked from this worker's pre-warmed kernel where the grader can build
+    the sandbox itself (warm_kernels.py), else started cold by kernel_launcher.py, in bubblewrap when sandboxed."""
+    # IPC sockets instead of TCP on loopback: nothing listens on the network, and a
+    # kernel without network access (the sandbox) can still talk to the grader.
+    where = {"kernel_name": "python3", "transport": "ipc", "ip": str(sockets / "kernel")}
+    if limits.sandbox == "bwrap" and limits.warm_kernels and warm_kernels.problem() is None:
+        identity = sandbox.kernel_identity()
+        fonts = sandbox.font_cache()
+        warm = warm_kernels.WarmKernelManager(**where)
+        warm.request = warm_kernels.KernelRequest(
+            workdir=str(workdir), sockets=str(sockets), connection_file="", cgroups=[str(g) for g in processes.folders],
+            memory_mb=limits.memory_mb, cpu_s=limits.cpu_s,
+            limit_processes=not any((g / "pids.max").exists() for g in processes.folders), env={}, argv=[],
+            identity=identity if identity is not None else (65534, 65534),
+            readonly=[*sandbox.readonly_roots(), *([str(fonts.parent)] if fonts is not None else [])], staging="")
+        # the zygote imports with the kernels' environment (BLAS threads, backend), and matplotlib's font list
+        warm.zygote_env = {**env, **({"MPLCONFIGDIR": str(fonts.parent)} if fonts is not None else {})}
+        return warm
+    km = _LaunchingKernelManager(**where)
+    km.launcher_args = ("--memory-mb", str(limits.memory_mb), "--cpu-s", str(limits.cpu_s), "--workdir", str(workdir))
+    for group in processes.folders:
+        km.launcher_args += ("--cgroup", str(group))
+    km.workdir, km.sockets, km.use_bwrap = workdir, sockets, limits.sandbox == "bwrap"
+    return km
 
 
 def _release_kernel(client: NotebookClient, km: AsyncKernelManager) -> None:

@@ -107,7 +107,8 @@ def _drop_privileges(identity: tuple[int, int] | None) -> list[str]:
             "--bounding-set=-all", "--no-new-privs", "--"]
 
 
-def _readonly_roots() -> list[str]:
+def readonly_roots() -> list[str]:
+    """What a kernel sees of this machine, read-only: the system, Python, the virtualenv, the library."""
     roots = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", sys.base_prefix, sys.prefix, str(LIB)]
     unique: list[str] = []
     for root in roots:
@@ -129,7 +130,7 @@ def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, co
     # world-writable (sticky) as a /tmp is: the kernel may run as another user than the one mounting
     command += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--perms", "1777", "--tmpfs", "/dev/shm",
                 "--remount-ro", "/dev", "--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
-    roots = _readonly_roots()
+    roots = readonly_roots()
     # the folders leading to each bind, made traversable: bubblewrap would copy the host's
     # modes (/root is 0700), and a kernel that runs as nobody could not reach its own files
     command += _traversable_parents([*roots, str(workdir), str(sockets), connection_file])

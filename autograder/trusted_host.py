@@ -1,11 +1,12 @@
-"""The worker's side of the trusted checks: one pre-warmed process, forked per notebook.
+"""The worker's side of the trusted checks: pre-warmed processes, forked per notebook.
 
 ``TrustedHost.start(job, ...)`` returns a ``TrustedRun``: the two pipes of the link
-and a handle on the process (a pidfd) to kill and reap it. The pre-warmed process
-(trusted_zygote.py) serves one lecture master at a time; a job for another master
-replaces it. Jobs sorted by lecture (as ``grade`` submits them) start it once per
-lecture and worker. So a worker holds at most one helper process between notebooks,
-whatever the number of notebooks it has graded.
+and a handle on the process (a pidfd) to kill and reap it. A base process
+(trusted_zygote.py) imports once per worker; it forks a lecture process, which serves
+one lecture master at a time; a job for another master replaces it. Jobs sorted by
+lecture (as ``grade`` submits them) start a lecture process once per lecture and worker.
+So a worker holds at most two helper processes between notebooks, whatever the number
+of notebooks it has graded.
 """
 
 from __future__ import annotations
@@ -60,23 +61,75 @@ class TrustedRun:
         self.pidfd = None
 
 
-class _Zygote:
-    """The pre-warmed process for one job (master, environment, limits)."""
+class _Base:
+    """The worker's base process (imports done), which forks a lecture process per master."""
 
-    def __init__(self, key: str, job: dict, env: dict, preexec):
+    def __init__(self, key: str, env: dict, preexec):
         self.key = key
         self.folder = Path(tempfile.mkdtemp(prefix="grading-trusted-host-"))
-        (self.folder / "job.json").write_text(json.dumps(job))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.socket = ours
         self.log = self.folder / "log.txt"
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "autograder.trusted_zygote", str(self.folder / "job.json"), str(theirs.fileno())],
+                [sys.executable, "-m", "autograder.trusted_zygote", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),), cwd=self.folder, env={**env, "PYTHONPATH": str(PACKAGE_ROOT)},
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=preexec,
             )
         theirs.close()
+        self.socket.settimeout(READY_TIMEOUT_S)
+        try:
+            ready = self.socket.recv(64)
+        except OSError:
+            ready = b""
+        if ready != b"ready":
+            self.close()
+            raise TrustedChecksFailed(f"the trusted checks could not start: {log_tail(self.log)}")
+        self.socket.settimeout(FORK_TIMEOUT_S)
+        self.lectures = 0
+
+    def lecture(self, key: str, job: dict) -> _Lecture:
+        """A new lecture process for ``job``: the master's teaching prefix run, ready to fork per notebook."""
+        self.lectures += 1
+        folder = self.folder / f"lecture-{self.lectures}"
+        folder.mkdir()
+        (folder / "job.json").write_text(json.dumps(job))
+        log = folder / "log.txt"
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            socket.send_fds(self.socket, [str(folder / "job.json").encode()], [theirs.fileno(), log_fd])
+            answer, fds, _, _ = socket.recv_fds(self.socket, 64, 1)
+        except OSError as exc:
+            ours.close()
+            raise TrustedChecksFailed(f"the trusted checks did not start a lecture ({exc}): {log_tail(self.log)}") from None
+        finally:
+            theirs.close()
+            os.close(log_fd)
+        if not answer.isdigit() or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            ours.close()
+            raise TrustedChecksFailed(f"the trusted checks did not start a lecture ({answer[:60]!r}): {log_tail(self.log)}")
+        return _Lecture(key, fds[0], ours, folder, log)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        self.socket.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Lecture:
+    """The pre-warmed process for one lecture master, forked from the base; it forks per notebook."""
+
+    def __init__(self, key: str, pidfd: int, server: socket.socket, folder: Path, log: Path):
+        self.key, self.socket, self.folder, self.log = key, server, folder, log
+        self.pidfd: int | None = pidfd
         self.socket.settimeout(READY_TIMEOUT_S)
         try:
             ready = self.socket.recv(64)
@@ -109,42 +162,52 @@ class _Zygote:
         return TrustedRun(fds[0], to_w, from_r, log_path)
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return self.pidfd is not None and not select.select([self.pidfd], [], [], 0)[0]
 
     def close(self) -> None:
         self.socket.close()
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        if self.pidfd is not None:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            select.select([self.pidfd], [], [], 10)
+            os.close(self.pidfd)
+            self.pidfd = None
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class TrustedHost:
-    """Starts the trusted checks of one notebook at a time, from a pre-warmed process."""
+    """Starts the trusted checks of one notebook at a time, from pre-warmed processes."""
 
     def __init__(self) -> None:
-        self._zygote: _Zygote | None = None
+        self._base: _Base | None = None
+        self._lecture: _Lecture | None = None
 
     def start(self, job: dict, env: dict, memory_mb: int, cpu_s: int, cwd: Path) -> TrustedRun:
         """Fork the trusted checks of ``job`` (trusted_job's dict), to run in ``cwd``."""
-        key = hashlib.sha256(json.dumps([job, env, memory_mb, cpu_s], sort_keys=True).encode()).hexdigest()
-        zygote = self._zygote
-        if zygote is not None and (zygote.key != key or not zygote.alive()):
-            zygote.close()
-            zygote = self._zygote = None
-        if zygote is None:
-            zygote = self._zygote = _Zygote(key, job, env, functools.partial(_zygote_setup, os.getpid(), memory_mb, cpu_s))
+        base_key = hashlib.sha256(json.dumps([env, memory_mb, cpu_s], sort_keys=True).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps([job, base_key], sort_keys=True).encode()).hexdigest()
+        if self._base is not None and (self._base.key != base_key or not self._base.alive()):
+            self.close()
+        if self._lecture is not None and (self._lecture.key != key or not self._lecture.alive()):
+            self._lecture.close()
+            self._lecture = None
         try:
-            return zygote.fork(cwd)
+            if self._base is None:
+                self._base = _Base(base_key, env, functools.partial(_zygote_setup, os.getpid(), memory_mb, cpu_s))
+            if self._lecture is None:
+                self._lecture = self._base.lecture(key, job)
+            return self._lecture.fork(cwd)
         except TrustedChecksFailed:
-            zygote.close()
-            self._zygote = None
+            self.close()
             raise
 
     def close(self) -> None:
-        if self._zygote is not None:
-            self._zygote.close()
-            self._zygote = None
+        if self._lecture is not None:
+            self._lecture.close()
+            self._lecture = None
+        if self._base is not None:
+            self._base.close()
+            self._base = None
 
 
 def _zygote_setup(parent: int, memory_mb: int, cpu_s: int) -> None:

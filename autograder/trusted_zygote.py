@@ -1,15 +1,17 @@
-"""A pre-warmed trusted-checks process for one lecture master, forked once per notebook.
+"""Pre-warmed trusted-checks processes: one per worker, forking one per lecture master, forking one per notebook.
 
-    python -m autograder.trusted_zygote JOB.json SOCKET_FD
+    python -m autograder.trusted_zygote SOCKET_FD
 
 Starting the trusted checks afresh for every notebook costs their imports (NumPy,
 matplotlib, the library) and the master's teaching cells, over a second of CPU that
-does not depend on the student. This process pays it once: it imports, runs the
-master's leading teaching cells (``trusted.student_free_prefix``: no student code has
-run at that point, so their state is the same for every submission), then waits on
-its socket. For each notebook the grader sends three descriptors (the link's two pipes
-and a log file) and a working folder; this process forks, and the child runs the rest
-of the master against that notebook's kernel (``trusted.run``) and exits.
+does not depend on the student. The base process pays the imports once per worker. For
+each lecture the grader sends a master's job (a JSON file), a socket and a log; the base
+forks a lecture process, which runs the master's leading teaching cells
+(``trusted.student_free_prefix``: no student code has run at that point, so their state is
+the same for every submission), then waits on that socket. For each notebook the grader
+sends three descriptors (the link's two pipes and a log file) and a working folder; the
+lecture process forks, and the child runs the rest of the master against that notebook's
+kernel (``trusted.run``) and exits.
 
 Each child is a private copy-on-write image of a process that has never received
 anything from a student; nothing flows back from a child to this process, so no state
@@ -62,11 +64,71 @@ def _child(job: dict, namespace: dict, start: int, request: dict, fds: list[int]
     return 0
 
 
+def serve_lectures(server: socket.socket) -> None:
+    """The base process: fork a lecture process for each (job file, socket, log) the grader sends."""
+    from . import trusted
+
+    trusted._link_module()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # lecture processes are reaped by the kernel
+    server.send(b"ready")
+    me = os.getpid()
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(server, MAX_REQUEST, 2)
+        except OSError:
+            return
+        if not message:
+            return   # the grader closed its end
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            server.send(b"error: expected a socket and a log")
+            continue
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                server.close()
+                os.dup2(fds[1], 1)
+                os.dup2(fds[1], 2)
+                os.close(fds[1])
+                code = _lecture(message.decode(), socket.socket(fileno=fds[0]), me)
+            except BaseException:  # noqa: BLE001 - the grader reads the log and reports it
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        for fd in fds:
+            os.close(fd)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:   # it has already ended (and was reaped)
+            server.send(b"ended")
+            continue
+        try:
+            socket.send_fds(server, [str(pid).encode()], [pidfd])
+        finally:
+            os.close(pidfd)
+
+
+def _lecture(job_path: str, server: socket.socket, parent: int) -> int:
+    from . import lifetime
+
+    lifetime.die_with_parent(parent)
+    with open(job_path, encoding="utf-8") as f:
+        job = json.load(f)
+    sys.path[:0] = job.get("sys_path", [])
+    serve(job, server)
+    return 0
+
+
 def serve(job: dict, server: socket.socket) -> None:
     """Run the student-free prefix, then fork a child for each request until the socket closes."""
     from . import trusted
 
-    trusted._link_module()
     namespace = trusted.new_namespace()
     start = trusted.student_free_prefix(job)
     trusted.run_teaching(job, namespace, start)
@@ -115,12 +177,8 @@ def serve(job: dict, server: socket.socket) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    job_path, socket_fd = argv[0], int(argv[1])
-    with open(job_path, encoding="utf-8") as f:
-        job = json.load(f)
-    sys.path[:0] = job.get("sys_path", [])
     _preload()
-    serve(job, socket.socket(fileno=socket_fd))
+    serve_lectures(socket.socket(fileno=int(argv[0])))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Grading throughput: `python -m autograder grade --workers 2` against plain serial
 `nbgrader autograde`, on the same synthetic class, in the same run.
 
-Ours runs as `grade` does by default: each kernel in bubblewrap, the tests in the trusted process.
+Ours runs as `grade` does by default: each kernel sandboxed, the tests in the trusted process;
+as root, once with kernels forked from the pre-warmed process (warm_kernels.py, the default),
+once with every kernel started cold in bubblewrap (as before it), side by side.
 The class: N students x 7 notebooks, each student a copy of one of the example students
 ada (all solved), ben (partly wrong) and cleo (unchanged release), so every notebook runs
 to the end. Both graders start from an empty course workspace; the grades they store
@@ -18,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import make_examples, sandbox
+from autograder import make_examples, warm_kernels
 from autograder.course import BUILD, put_interpreter_scripts_on_path
 from autograder.execute import Limits
 from autograder.grade import Grader, JobTimings, Settings
@@ -68,9 +70,9 @@ def _nbgrader_serial(submissions: Path, course_root: Path) -> tuple[float, dict]
     return elapsed, scores
 
 
-def _ours(submissions: Path, course_root: Path, out: Path, workers: int) -> tuple[float, dict, list[JobTimings]]:
+def _ours(submissions: Path, course_root: Path, out: Path, workers: int, warm: bool = True) -> tuple[float, dict, list[JobTimings]]:
     settings = Settings(submissions=submissions, out=out, course_dir=course_root, workers=workers,
-                        limits=Limits(cell_timeout_s=120), progress=False)
+                        limits=Limits(cell_timeout_s=120, warm_kernels=warm), progress=False)
     grader = Grader(settings)
     grader.course.prepare()  # untimed, as for nbgrader: generate_assignment is not grading
     start = time.perf_counter()
@@ -79,30 +81,8 @@ def _ours(submissions: Path, course_root: Path, out: Path, workers: int) -> tupl
     return elapsed, {k: o.score for k, o in outcomes.items() if o.status != "missing"}, grader.timings
 
 
-def _sandbox_start_s(repeats: int = 7) -> float:
-    """Median wall time of bubblewrap starting the sandbox and running ``true`` in it."""
-    if sandbox.bwrap_problem() is not None:
-        return float("nan")
-    folder = Path(tempfile.mkdtemp(prefix="bench-sandbox-", dir=BUILD))
-    try:
-        (folder / "work").mkdir()
-        (folder / "sockets").mkdir()
-        (folder / "connection.json").write_text("{}")
-        command = sandbox.bwrap_command(["true"], workdir=folder / "work", sockets=folder / "sockets",
-                                        connection_file=str(folder / "connection.json"), font_cache=sandbox.font_cache())
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            subprocess.run(command, check=True)
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 PARTS = [
-    ("sandbox start (bubblewrap running `true`)", None),
-    ("kernel start (sandbox, interpreter, ipykernel)", "kernel_start_s"),
+    ("kernel start (cold: bubblewrap, interpreter, ipykernel; warm: fork, sandbox, ipykernel)", "kernel_start_s"),
     ("imports in the kernel (the grader's link: NumPy, seqconv)", "link_s"),
     ("the student's cells", "cells_s"),
     ("trusted checks (forked, pre-warmed), calls included", "trusted_s"),
@@ -111,11 +91,9 @@ PARTS = [
 ]
 
 
-def breakdown(timings: list[JobTimings], sandbox_s: float) -> list[tuple[str, float]]:
+def breakdown(timings: list[JobTimings]) -> list[tuple[str, float]]:
     """(part, median seconds per notebook) over a run's jobs."""
-    rows = [(PARTS[0][0], sandbox_s)]
-    for label, name in PARTS[1:]:
-        rows.append((label, statistics.median(getattr(t.execution, name) for t in timings)))
+    rows = [(label, statistics.median(getattr(t.execution, name) for t in timings)) for label, name in PARTS]
     rows.append(("recording in the gradebook (main process)", statistics.median(t.record_s for t in timings)))
     return rows
 
@@ -123,32 +101,39 @@ def breakdown(timings: list[JobTimings], sandbox_s: float) -> list[tuple[str, fl
 def run(quick: bool = False) -> list[dict]:
     students = 3 if quick else 10
     BUILD.mkdir(exist_ok=True)
+    kinds = [("cold kernels: each started in bubblewrap", False)]
+    if warm_kernels.problem() is None:
+        kinds.append(("warm kernels: forked from a pre-warmed process (the default as root)", True))
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-grading-", dir=BUILD) as tmp:
         tmp = Path(tmp)
         notebooks = _make_class(tmp / "class", students)
         serial_s, serial_scores = _nbgrader_serial(tmp / "class", tmp / "nbgrader-course")
-        ours_s, our_scores, timings = _ours(tmp / "class", tmp / "our-course", tmp / "out", workers=2)
-    same = serial_scores == our_scores
-    parts = breakdown(timings, _sandbox_start_s())
-    return [
-        {"grader": "nbgrader autograde (serial)", "notebooks": notebooks, "students": students, "seconds": serial_s, "identical": same},
-        {"grader": "python -m autograder grade --workers 2 (sandboxed, trusted checks)", "notebooks": notebooks, "students": students,
-         "seconds": ours_s, "identical": same, "parts": parts},
-    ]
+        rows.append({"grader": "nbgrader autograde (serial)", "notebooks": notebooks, "students": students,
+                     "seconds": serial_s, "identical": True})
+        for i, (label, warm) in enumerate(kinds):
+            ours_s, our_scores, timings = _ours(tmp / "class", tmp / f"our-course-{i}", tmp / f"out-{i}", workers=2, warm=warm)
+            rows.append({"grader": f"python -m autograder grade --workers 2, {label}", "notebooks": notebooks,
+                         "students": students, "seconds": ours_s, "identical": our_scores == serial_scores,
+                         "parts": breakdown(timings), "kind": "warm" if warm else "cold"})
+    return rows
 
 
 def format_table(rows: list[dict]) -> str:
     serial = rows[0]["notebooks"] / rows[0]["seconds"]
     lines = [f"**{TITLE}** ({rows[0]['notebooks']} notebooks from {rows[0]['students']} synthetic students)", "",
-             "| grader | seconds | notebooks / s | vs serial |", "| --- | ---: | ---: | ---: |"]
+             "| grader | seconds | notebooks / s | vs serial | grades identical to serial's |",
+             "| --- | ---: | ---: | ---: | --- |"]
     for row in rows:
         rate = row["notebooks"] / row["seconds"]
-        lines.append(f"| {row['grader']} | {row['seconds']:.1f} | {rate:.2f} | {rate / serial:.2f}x |")
-    lines.append("")
-    lines.append("Grades identical: " + ("yes" if rows[0]["identical"] else "**NO**"))
+        lines.append(f"| {row['grader']} | {row['seconds']:.1f} | {rate:.2f} | {rate / serial:.2f}x | "
+                     f"{'yes' if row['identical'] else '**NO**'} |")
+    ours = [row for row in rows[1:]]
     lines += ["", "**Where one notebook's time goes** (medians over the class, each of the 2 workers sharing the 2 cores "
-              "with the other)", "", "| part | seconds |", "| --- | ---: |"]
-    lines += [f"| {label} | {seconds:.2f} |" for label, seconds in rows[1]["parts"]]
+              "with the other)", "", "| part | " + " | ".join(f"{row['kind']} (s)" for row in ours) + " |",
+              "| --- |" + " ---: |" * len(ours)]
+    for i, (label, _) in enumerate(ours[0]["parts"]):
+        lines.append(f"| {label} | " + " | ".join(f"{row['parts'][i][1]:.2f}" for row in ours) + " |")
     return "\n".join(lines)
 
 
