@@ -100,6 +100,7 @@ class Timings:
     """Where one notebook's wall time went, in seconds (the grading log and the benchmark show them)."""
 
     kernel_start_s: float = 0.0   # the sandbox, the interpreter and ipykernel, until the kernel answers
+    sandbox_s: float = 0.0        # of which, for a warm kernel: its fork and its sandbox, until ipykernel starts
     link_s: float = 0.0           # the grader's link loaded in the kernel (its imports: NumPy, seqconv)
     cells_s: float = 0.0          # the student's cells
     trusted_s: float = 0.0        # the trusted checks, from their fork to their last verdict
@@ -781,6 +782,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     try:
         with client.setup_kernel(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), disk:
             timings.kernel_start_s = lap()
+            timings.sandbox_s = getattr(getattr(km.provisioner, "process", None), "launch_s", 0.0)
             kernel.open_link()   # first: it keeps references taken before any student code runs
             timings.link_s = lap()
             verdicts = _run_trusted(master, kernel, limits, env)

@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class KernelProcess:
     stdin = stdout = stderr = None
 
     def __init__(self, pid: int, pidfd: int):
+        self.launch_s = 0.0   # from the fork asked for to the sandbox made, privileges dropped
         self.pid = pid
         self._pidfd: int | None = pidfd
         self.returncode: int | None = None
@@ -135,6 +137,7 @@ class _Zygote:
         self.socket.settimeout(LAUNCH_TIMEOUT_S)
 
     def launch(self, request: KernelRequest) -> KernelProcess:
+        started = time.perf_counter()
         try:
             self.socket.send(b"fork")
             answer, fds, _, _ = socket.recv_fds(self.socket, 64, 2)
@@ -159,6 +162,7 @@ class _Zygote:
             process.close()
             why = reply.decode(errors="replace").strip().splitlines()[-1] if reply else "it ended before the kernel started"
             raise RuntimeError(f"the kernel's sandbox could not be made: {why[:500]}")
+        process.launch_s = time.perf_counter() - started
         return process
 
     def alive(self) -> bool:
