@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import gc
 import json
 import os
 import platform
@@ -120,6 +121,9 @@ def serve(server: socket.socket) -> None:
     if threading.active_count() != 1:   # a thread would not survive the fork (its locks could stay taken)
         raise RuntimeError(f"the zygote runs {threading.active_count()} threads after its imports; it must run one")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # the children are reaped by the machine's kernel
+    # what is loaded now is never garbage: out of the collector's sight, so that no collection in a
+    # kernel writes to (and so copies) every page of it
+    gc.freeze()
     server.send(b"ready")
     while True:
         try:
