@@ -746,8 +746,6 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     """Run ``nb`` (sanitized, outputs cleared) in a kernel in ``workdir``; judge it against ``master``."""
     nb = copy.deepcopy(nb)
     result = Executed(nb)
-    # IPC sockets instead of TCP on loopback: nothing listens on the network, and a
-    # kernel without network access (the sandbox) can still talk to the grader.
     sockets = Path(tempfile.mkdtemp(prefix="grading-kernel-"))
     processes = sandbox.ProcessGroup(memory_bytes=limits.memory_mb * 2**20)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_TOKEN"))}

@@ -30,9 +30,9 @@ with this process, which dies with the worker (lifetime.die_with_parent).
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import fcntl
+import functools
 import gc
 import json
 import os
@@ -41,17 +41,16 @@ import signal
 import socket
 import struct
 import sys
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if sys.path and os.path.abspath(sys.path[0] or ".") == HERE:
     del sys.path[0]   # as ipykernel_launcher removes its own folder: the kernel's sys.path is a fresh kernel's
 sys.path.append(HERE)
-from kernel_launcher import apply_limits  # type: ignore[import-not-found]  # noqa: E402 - needs this folder on the path
+import forks  # type: ignore[import-not-found]  # noqa: E402 - plain modules of this folder, outside the package
+from kernel_launcher import apply_limits  # type: ignore[import-not-found]  # noqa: E402
 
 sys.path.remove(HERE)
 
-MAX_REQUEST = 1 << 16
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x02000000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -125,48 +124,31 @@ def serve(server: socket.socket) -> None:
     # kernel writes to (and so copies) every page of it
     gc.freeze()
     server.send(b"ready")
-    while True:
-        try:
-            message = server.recv(64)
-        except OSError:
-            return
+    for message, _ in forks.requests(server, 0):
         if message != b"fork":
-            return   # the grader closed its end (b"") or is not the grader
+            server.send(b"error: expected fork")
+            continue
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                server.close()
-                theirs.close()
-                code = _child(ours)
-            except BaseException:  # noqa: BLE001 - the grader reads it on the socket
-                with contextlib.suppress(Exception):
-                    ours.send(("error: " + traceback.format_exc(limit=3)[-1500:]).encode())
-            finally:
-                os._exit(code)
+        pid = forks.fork(functools.partial(_child, ours, server, theirs), report=functools.partial(_report, ours))
         ours.close()
         try:
-            pidfd = os.pidfd_open(pid)
-        except ProcessLookupError:   # it has already ended
-            theirs.close()
-            server.send(b"ended")
-            continue
-        try:
-            socket.send_fds(server, [str(pid).encode()], [pidfd, theirs.fileno()])
+            forks.hand_back(server, pid, (theirs.fileno(),))
         finally:
-            os.close(pidfd)
             theirs.close()
 
 
-def _child(channel: socket.socket) -> int:
+def _report(channel: socket.socket, text: str) -> None:
+    channel.send(f"error: {text}".encode())
+
+
+def _child(channel: socket.socket, *inherited: socket.socket) -> int:
     """C: take the job, join its cgroups, enter new namespaces, start G and wait for it."""
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    for other in inherited:
+        other.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     channel.settimeout(60)
-    request = json.loads(channel.recv(MAX_REQUEST))
+    request = json.loads(channel.recv(forks.MAX_REQUEST))
     os.closerange(3, channel.fileno())
     os.closerange(channel.fileno() + 1, 1 << 16)
     for group in request["cgroups"]:
@@ -174,45 +156,27 @@ def _child(channel: socket.socket) -> int:
             procs.write(str(os.getpid()))
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP), "unshare")
     alive_r, alive_w = os.pipe()   # G's check that C still runs once G has asked for its death signal
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(alive_w)
-            _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            import select
-
-            if select.select([alive_r], [], [], 0)[0]:
-                os._exit(1)   # C ended before the death signal was set
-            os.close(alive_r)
-            code = _init(request, channel)
-        except BaseException:  # noqa: BLE001 - reported to the grader
-            with contextlib.suppress(Exception):
-                channel.send(("error: " + traceback.format_exc(limit=3)[-1500:]).encode())
-        finally:
-            os._exit(code)
+    pid = forks.fork(functools.partial(_init, request, channel, alive_r, alive_w), report=functools.partial(_report, channel))
     os.close(alive_r)
     channel.close()
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status) & 0xFF
 
 
-def _init(request: dict, channel: socket.socket) -> int:
+def _init(request: dict, channel: socket.socket, alive_r: int, alive_w: int) -> int:
     """G, pid 1 of the kernel's namespaces: build the sandbox, start K, reap until K ends."""
+    import select
+
+    os.close(alive_w)
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if select.select([alive_r], [], [], 0)[0]:
+        return 1   # C ended before the death signal was set
+    os.close(alive_r)
     _build_root(request)
     _check(_libc.sethostname(b"sandbox", 7), "sethostname")
     _loopback_up()
     os.setsid()   # as bubblewrap's --new-session: no controlling terminal to push input into
-    kernel = os.fork()
-    if kernel == 0:
-        code = 1
-        try:
-            code = _kernel(request, channel)
-        except BaseException:  # noqa: BLE001 - reported to the grader
-            with contextlib.suppress(Exception):
-                channel.send(("error: " + traceback.format_exc(limit=3)[-1500:]).encode())
-        finally:
-            os._exit(code)
+    kernel = forks.fork(functools.partial(_kernel, request, channel), report=functools.partial(_report, channel))
     channel.close()
     for name in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(name, signal.SIG_IGN)
@@ -328,7 +292,7 @@ def _kernel(request: dict, channel: socket.socket) -> int:
     app = IPKernelApp.instance()
     app.initialize(sys.argv[1:])
     app.start()
-    return 0
+    os._exit(0)   # as soon as ipykernel is done: nothing of the zygote's to flush or clean up
 
 
 def main(argv: list[str] | None = None) -> None:

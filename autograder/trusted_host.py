@@ -11,6 +11,7 @@ of notebooks it has graded.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -21,13 +22,13 @@ import select
 import shutil
 import signal
 import socket
-import subprocess
 import sys
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import lifetime
+from . import forks, lifetime
+from .forks import log_tail
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 120   # imports and the master's teaching cells, on a busy machine
@@ -64,28 +65,15 @@ class TrustedRun:
 class _Base:
     """The worker's base process (imports done), which forks a lecture process per master."""
 
-    def __init__(self, key: str, env: dict, preexec):
+    def __init__(self, key: str, env: dict, preexec: Callable[[], None]):
         self.key = key
-        self.folder = Path(tempfile.mkdtemp(prefix="grading-trusted-host-"))
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.socket = ours
-        self.log = self.folder / "log.txt"
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "autograder.trusted_zygote", str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),), cwd=self.folder, env={**env, "PYTHONPATH": str(PACKAGE_ROOT)},
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=preexec,
-            )
-        theirs.close()
-        self.socket.settimeout(READY_TIMEOUT_S)
         try:
-            ready = self.socket.recv(64)
-        except OSError:
-            ready = b""
-        if ready != b"ready":
-            self.close()
-            raise TrustedChecksFailed(f"the trusted checks could not start: {log_tail(self.log)}")
-        self.socket.settimeout(FORK_TIMEOUT_S)
+            self.helper = forks.Helper([sys.executable, "-m", "autograder.trusted_zygote"], prefix="grading-trusted-host-",
+                                       env={**env, "PYTHONPATH": str(PACKAGE_ROOT)}, preexec=preexec,
+                                       ready_timeout=READY_TIMEOUT_S, timeout=FORK_TIMEOUT_S)
+        except OSError as exc:
+            raise TrustedChecksFailed(f"the trusted checks could not start: {exc}") from None
+        self.socket, self.folder, self.log = self.helper.socket, self.helper.folder, self.helper.log
         self.lectures = 0
 
     def lecture(self, key: str, job: dict) -> _Lecture:
@@ -99,29 +87,20 @@ class _Base:
         log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             socket.send_fds(self.socket, [str(folder / "job.json").encode()], [theirs.fileno(), log_fd])
-            answer, fds, _, _ = socket.recv_fds(self.socket, 64, 1)
+            _, (pidfd,) = forks.child_of(self.socket, 1)
         except OSError as exc:
             ours.close()
             raise TrustedChecksFailed(f"the trusted checks did not start a lecture ({exc}): {log_tail(self.log)}") from None
         finally:
             theirs.close()
             os.close(log_fd)
-        if not answer.isdigit() or len(fds) != 1:
-            for fd in fds:
-                os.close(fd)
-            ours.close()
-            raise TrustedChecksFailed(f"the trusted checks did not start a lecture ({answer[:60]!r}): {log_tail(self.log)}")
-        return _Lecture(key, fds[0], ours, folder, log)
+        return _Lecture(key, pidfd, ours, folder, log)
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return self.helper.alive()
 
     def close(self) -> None:
-        self.socket.close()
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.helper.close()
 
 
 class _Lecture:
@@ -130,12 +109,7 @@ class _Lecture:
     def __init__(self, key: str, pidfd: int, server: socket.socket, folder: Path, log: Path):
         self.key, self.socket, self.folder, self.log = key, server, folder, log
         self.pidfd: int | None = pidfd
-        self.socket.settimeout(READY_TIMEOUT_S)
-        try:
-            ready = self.socket.recv(64)
-        except OSError:
-            ready = b""
-        if ready != b"ready":
+        if not forks.ready(self.socket, READY_TIMEOUT_S):
             self.close()
             raise TrustedChecksFailed(f"the trusted checks could not start: {log_tail(self.log)}")
         self.socket.settimeout(FORK_TIMEOUT_S)
@@ -147,7 +121,7 @@ class _Lecture:
         log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             socket.send_fds(self.socket, [json.dumps({"cwd": str(cwd)}).encode()], [to_r, from_w, log_fd])
-            answer, fds, _, _ = socket.recv_fds(self.socket, 64, 1)
+            _, (pidfd,) = forks.child_of(self.socket, 1)
         except OSError as exc:
             for fd in (to_w, from_r):
                 os.close(fd)
@@ -155,11 +129,7 @@ class _Lecture:
         finally:
             for fd in (to_r, from_w, log_fd):
                 os.close(fd)
-        if not answer.isdigit() or len(fds) != 1:
-            for fd in (*fds, to_w, from_r):
-                os.close(fd)
-            raise TrustedChecksFailed(f"the trusted checks did not start a run ({answer[:60]!r}): {log_tail(self.log)}")
-        return TrustedRun(fds[0], to_w, from_r, log_path)
+        return TrustedRun(pidfd, to_w, from_r, log_path)
 
     def alive(self) -> bool:
         return self.pidfd is not None and not select.select([self.pidfd], [], [], 0)[0]
@@ -222,23 +192,9 @@ def _zygote_setup(parent: int, memory_mb: int, cpu_s: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (2 * cpu_s, 2 * cpu_s + 5))
 
 
-def log_tail(path: Path) -> str:
-    """The last line of a helper's log, for an error message."""
-    try:
-        return path.read_text(errors="replace").strip().splitlines()[-1][:500]
-    except (OSError, IndexError):
-        return "no message"
-
-
-_HOST: TrustedHost | None = None
-
-
+@functools.cache
 def host() -> TrustedHost:
     """This process's host (a worker grades one notebook at a time)."""
-    global _HOST
-    if _HOST is None:
-        import atexit
-
-        _HOST = TrustedHost()
-        atexit.register(_HOST.close)
-    return _HOST
+    made = TrustedHost()
+    atexit.register(made.close)
+    return made

@@ -23,15 +23,16 @@ child (race-free kill and wait for the grader); children are reaped automaticall
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
 import signal
 import socket
 import sys
-import traceback
 
-MAX_REQUEST = 1 << 16
+from . import forks
+
 FDS_PER_JOB = 3   # link in (read), link out (write), log
 
 
@@ -51,10 +52,13 @@ def _preload() -> None:
     tqdm.tqdm.monitor_interval = 0
 
 
-def _child(job: dict, namespace: dict, start: int, request: dict, fds: list[int], parent: int) -> int:
+def _child(job: dict, namespace: dict, start: int, request: dict, fds: list[int], parent: int,
+           lecture: socket.socket) -> int:
+    """A notebook's trusted checks: the rest of the master against its kernel, through the link."""
     from . import lifetime, trusted
 
     lifetime.die_with_parent(parent)
+    lecture.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     link_in, link_out, log = fds
     os.dup2(log, 1)
@@ -74,56 +78,26 @@ def serve_lectures(server: socket.socket) -> None:
     gc.freeze()   # never garbage, and no collection in a copy writes to (and so copies) its pages
     server.send(b"ready")
     me = os.getpid()
-    while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(server, MAX_REQUEST, 2)
-        except OSError:
-            return
-        if not message:
-            return   # the grader closed its end
-        if len(fds) != 2:
-            for fd in fds:
-                os.close(fd)
-            server.send(b"error: expected a socket and a log")
-            continue
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                server.close()
-                os.dup2(fds[1], 1)
-                os.dup2(fds[1], 2)
-                os.close(fds[1])
-                code = _lecture(message.decode(), socket.socket(fileno=fds[0]), me)
-            except BaseException:  # noqa: BLE001 - the grader reads the log and reports it
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        for fd in fds:
-            os.close(fd)
-        try:
-            pidfd = os.pidfd_open(pid)
-        except ProcessLookupError:   # it has already ended (and was reaped)
-            server.send(b"ended")
-            continue
-        try:
-            socket.send_fds(server, [str(pid).encode()], [pidfd])
-        finally:
-            os.close(pidfd)
+    for message, (lecture_socket, log) in forks.requests(server, 2):
+        pid = forks.fork(functools.partial(_lecture, message.decode(), lecture_socket, log, me, server))
+        os.close(lecture_socket)
+        os.close(log)
+        forks.hand_back(server, pid)
 
 
-def _lecture(job_path: str, server: socket.socket, parent: int) -> int:
+def _lecture(job_path: str, lecture_socket: int, log: int, parent: int, base: socket.socket) -> int:
+    """A lecture process: its log as stdout and stderr, the master's prefix run, then a fork per notebook."""
     from . import lifetime
 
     lifetime.die_with_parent(parent)
+    base.close()
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
     with open(job_path, encoding="utf-8") as f:
         job = json.load(f)
     sys.path[:0] = job.get("sys_path", [])
-    serve(job, server)
+    serve(job, socket.socket(fileno=lecture_socket))
     return 0
 
 
@@ -138,44 +112,11 @@ def serve(job: dict, server: socket.socket) -> None:
     gc.freeze()
     server.send(b"ready")
     me = os.getpid()
-    while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(server, MAX_REQUEST, FDS_PER_JOB)
-        except OSError:
-            return
-        if not message:
-            return   # the grader closed its end
-        if len(fds) != FDS_PER_JOB:
-            for fd in fds:
-                os.close(fd)
-            server.send(b"error: expected 3 descriptors")
-            continue
-        request = json.loads(message)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                server.close()
-                code = _child(job, namespace, start, request, fds, me)
-            except BaseException:  # noqa: BLE001 - the grader reads the log and reports it
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+    for message, fds in forks.requests(server, FDS_PER_JOB):
+        pid = forks.fork(functools.partial(_child, job, namespace, start, json.loads(message), fds, me, server))
         for fd in fds:
             os.close(fd)
-        try:
-            pidfd = os.pidfd_open(pid)
-        except ProcessLookupError:   # it has already ended (and was reaped)
-            server.send(b"ended")
-            continue
-        try:
-            socket.send_fds(server, [str(pid).encode()], [pidfd])
-        finally:
-            os.close(pidfd)
+        forks.hand_back(server, pid)
 
 
 def main(argv: list[str] | None = None) -> None:

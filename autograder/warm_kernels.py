@@ -12,25 +12,25 @@ Only a root grader can build the sandbox without bubblewrap, so only a root grad
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from . import lifetime, sandbox
+from . import forks, lifetime, sandbox
+from .forks import log_tail
 
 ZYGOTE = Path(__file__).with_name("kernel_zygote.py")
 READY_TIMEOUT_S = 120   # the zygote's imports, on a busy machine
@@ -114,41 +114,25 @@ class KernelProcess:
 class _Zygote:
     def __init__(self, key: str, env: dict[str, str]):
         self.key = key
-        self.folder = Path(tempfile.mkdtemp(prefix="grading-warm-"))
-        self.staging = self.folder / "root"
-        self.staging.mkdir()
-        self.log = self.folder / "log.txt"
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.socket = ours
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, str(ZYGOTE), str(theirs.fileno())], pass_fds=(theirs.fileno(),), cwd=self.folder,
-                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                preexec_fn=functools.partial(lifetime.die_with_parent, os.getpid()))
-        theirs.close()
-        self.socket.settimeout(READY_TIMEOUT_S)
         try:
-            ready = self.socket.recv(64)
-        except OSError:
-            ready = b""
-        if ready != b"ready":
-            self.close()
-            raise RuntimeError(f"the pre-warmed kernels could not start: {_log_tail(self.log)}")
-        self.socket.settimeout(LAUNCH_TIMEOUT_S)
+            self.helper = forks.Helper([sys.executable, str(ZYGOTE)], prefix="grading-warm-", env=env,
+                                       preexec=functools.partial(lifetime.die_with_parent, os.getpid()),
+                                       ready_timeout=READY_TIMEOUT_S, timeout=LAUNCH_TIMEOUT_S)
+        except OSError as exc:
+            raise RuntimeError(f"the pre-warmed kernels could not start: {exc}") from None
+        self.socket, self.log = self.helper.socket, self.helper.log
+        self.staging = self.helper.folder / "root"
+        self.staging.mkdir()
 
     def launch(self, request: KernelRequest) -> KernelProcess:
         started = time.perf_counter()
         try:
             self.socket.send(b"fork")
-            answer, fds, _, _ = socket.recv_fds(self.socket, 64, 2)
+            pid, (pidfd, channel) = forks.child_of(self.socket, 2)
         except OSError as exc:
-            raise RuntimeError(f"the pre-warmed kernels did not fork ({exc}): {_log_tail(self.log)}") from None
-        if not answer.isdigit() or len(fds) != 2:
-            for fd in fds:
-                os.close(fd)
-            raise RuntimeError(f"the pre-warmed kernels did not fork ({answer[:60]!r}): {_log_tail(self.log)}")
-        process = KernelProcess(int(answer), fds[0])
-        with socket.socket(fileno=fds[1]) as child:
+            raise RuntimeError(f"the pre-warmed kernels did not fork ({exc}): {log_tail(self.log)}") from None
+        process = KernelProcess(pid, pidfd)
+        with socket.socket(fileno=channel) as child:
             child.settimeout(LAUNCH_TIMEOUT_S)
             try:
                 child.send(json.dumps(asdict(request)).encode())
@@ -166,14 +150,10 @@ class _Zygote:
         return process
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return self.helper.alive()
 
     def close(self) -> None:
-        self.socket.close()
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.helper.close()
 
 
 class WarmKernels:
@@ -199,18 +179,12 @@ class WarmKernels:
             self._zygote = None
 
 
-_KERNELS: WarmKernels | None = None
-
-
+@functools.cache
 def kernels() -> WarmKernels:
     """This process's zygote keeper (a worker grades one notebook at a time)."""
-    global _KERNELS
-    if _KERNELS is None:
-        import atexit
-
-        _KERNELS = WarmKernels()
-        atexit.register(_KERNELS.close)
-    return _KERNELS
+    made = WarmKernels()
+    atexit.register(made.close)
+    return made
 
 
 def problem() -> str | None:
@@ -247,10 +221,3 @@ class WarmKernelManager(AsyncKernelManager):
         provisioner.pid = process.pid   # type: ignore[attr-defined]
         provisioner.pgid = None   # type: ignore[attr-defined]
         self._reconcile_connection_info(provisioner.connection_info)
-
-
-def _log_tail(path: Path) -> str:
-    try:
-        return path.read_text(errors="replace").strip().splitlines()[-1][:500]
-    except (OSError, IndexError):
-        return "no message"
