@@ -110,7 +110,7 @@ def _preload() -> None:
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
 
-    import seqconv  # type: ignore[import-untyped]  # noqa: F401
+    import seqconv  # noqa: F401
 
 
 def serve(server: socket.socket) -> None:
@@ -200,7 +200,13 @@ def _build_root(request: dict) -> None:
         return new + inside
 
     def folder(inside: str, mode: int = 0o755) -> None:
-        os.makedirs(path(inside), mode=mode, exist_ok=True)
+        """``inside`` and the folders leading to it, each ``mode`` (os.makedirs would give the
+        ones leading to it 0777: a kernel could write in a checkout's parent under /tmp)."""
+        made = new
+        for part in inside.strip("/").split("/"):
+            made = f"{made}/{part}"
+            if not os.path.isdir(made):
+                os.mkdir(made, mode)
 
     folder("/proc")
     _mount("proc", path("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)

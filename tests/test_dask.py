@@ -106,6 +106,15 @@ def _command(pid: int) -> str:
         return ""
 
 
+def _a_kernel_runs(processes: list[int]) -> bool:
+    """Is one of ``processes`` a student's kernel: started cold (its launcher), or forked from the
+    worker's pre-warmed process (a kernel_zygote.py below another)?"""
+    commands = {p: _command(p) for p in processes}
+    tree = _children()
+    return any("kernel_launcher" in command or ("kernel_zygote" in command and any(
+        "kernel_zygote" in commands.get(child, "") for child in tree.get(p, []))) for p, command in commands.items())
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -146,7 +155,7 @@ class WorkerKiller(threading.Thread):
             while not killed and not self.stop.is_set() and time.monotonic() < deadline:
                 for pid in worker_pids.values():
                     below = _descendants(pid)
-                    if any("kernel_launcher" in _command(p) for p in below):   # a notebook is running there
+                    if _a_kernel_runs(below):   # a notebook is running there
                         os.kill(pid, signal.SIGKILL)
                         self.killed.append(below)
                         killed = True
