@@ -81,7 +81,9 @@ print(json.dumps(facts))
 def _probe(tmp_path, warm: bool) -> dict:
     workdir = tmp_path / ("warm" if warm else "cold")
     workdir.mkdir()
-    where = ["/", "/usr", "/etc", "/tmp", "/dev", "/dev/shm", str(workdir), str(ROOT / "lib"), str(ROOT)]
+    # and the folders leading to the working folder, made inside the sandbox (under its /tmp here)
+    parents = [str(p) for p in workdir.parents if str(p) not in ("/", "/tmp")]
+    where = ["/", "/usr", "/etc", "/tmp", "/dev", "/dev/shm", str(workdir), str(ROOT / "lib"), str(ROOT), *parents]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(f"WHERE = {where!r}\n" + PROBE)]
     result = execute_notebook(nb, nbformat.v4.new_notebook(), workdir, Limits(cell_timeout_s=30, warm_kernels=warm))
@@ -125,8 +127,10 @@ def test_a_warm_kernel_sees_and_may_do_what_a_cold_one_may(tmp_path):
     # and what both see is the sandbox
     assert warm["ids"][0] != 0 and warm["capabilities"] == {k: "0000000000000000" for k in warm["capabilities"]}
     assert warm["interfaces"] == ["lo"] and warm["processes"][:2] == [1, 2] and warm["signal_pid_1"] == "PermissionError"
-    assert warm["writable"] == {"/": False, "/usr": False, "/etc": False, "/tmp": True, "/dev": False, "/dev/shm": True,
-                                "WORKDIR": True, str(ROOT / "lib"): False, str(ROOT): False}
+    parents = {str(p): False for p in (tmp_path / "warm").parents if str(p) not in ("/", "/tmp")}
+    assert parents and warm["writable"] == {"/": False, "/usr": False, "/etc": False, "/tmp": True, "/dev": False,
+                                            "/dev/shm": True, "WORKDIR": True, str(ROOT / "lib"): False, str(ROOT): False,
+                                            **parents}
 
 
 def test_nothing_of_an_earlier_submission_is_in_a_later_kernels_memory(tmp_path):
