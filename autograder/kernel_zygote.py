@@ -237,8 +237,8 @@ def _build_root(request: dict) -> None:
     folder(os.path.dirname(request["connection_file"]))
     open(path(request["connection_file"]), "w").close()
     _bind(request["connection_file"], path(request["connection_file"]))
-    folder("/tmp/home", 0o777)
-    folder("/tmp/home/matplotlib", 0o777)
+    for home in request["home_folders"]:
+        folder(home, 0o777)
     _readonly(new)   # last: the sandbox's own root (a tmpfs holding the mount points) becomes read-only too
     os.chdir(new)
     machine = platform.machine()

@@ -36,6 +36,10 @@ LIB = Path(__file__).resolve().parents[1] / "lib"
 TMP_BYTES = 256 * 1024 * 1024
 SHM_BYTES = 64 * 1024 * 1024
 GROUP_PREFIX = "seqconv-grading-"   # then the run's id (run_folder.py) and the kernel's own
+# a kernel's home and caches, in its sandbox's /tmp (both sandboxes: bwrap_command, kernel_zygote.py)
+KERNEL_HOME = "/tmp/home"
+KERNEL_ENV = {"HOME": KERNEL_HOME, "MPLCONFIGDIR": f"{KERNEL_HOME}/matplotlib", "IPYTHONDIR": f"{KERNEL_HOME}/ipython",
+              "TMPDIR": "/tmp"}
 MAX_PROCESSES = 256   # threads count too: a kernel with BLAS and ipykernel's threads uses ~20
 
 
@@ -142,12 +146,11 @@ def bwrap_command(kernel_command: list[str], *, workdir: Path, sockets: Path, co
     # ipykernel would watch the grader's pid, which does not exist in the pid namespace, and
     # quit; --die-with-parent does that job.
     command += ["--unsetenv", "JPY_PARENT_PID"]
-    home = "/tmp/home"
-    command += ["--perms", "0777", "--dir", home, "--perms", "0777", "--dir", f"{home}/matplotlib"]
+    command += ["--perms", "0777", "--dir", KERNEL_HOME, "--perms", "0777", "--dir", KERNEL_ENV["MPLCONFIGDIR"]]
     if font_cache is not None:
-        command += ["--ro-bind", str(font_cache), f"{home}/matplotlib/{font_cache.name}"]
-    command += ["--setenv", "HOME", home, "--setenv", "MPLCONFIGDIR", f"{home}/matplotlib",
-                "--setenv", "IPYTHONDIR", f"{home}/ipython", "--setenv", "TMPDIR", "/tmp", "--chdir", str(workdir)]
+        command += ["--ro-bind", str(font_cache), f"{KERNEL_ENV['MPLCONFIGDIR']}/{font_cache.name}"]
+    command += [arg for name, value in KERNEL_ENV.items() for arg in ("--setenv", name, value)]
+    command += ["--chdir", str(workdir)]
     # last: the sandbox's own root (a tmpfs holding the mount points) becomes read-only too
     command += ["--remount-ro", "/"]
     return [*command, "--", *_drop_privileges(kernel_identity()), *kernel_command]

@@ -24,7 +24,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -55,6 +55,7 @@ class KernelRequest:
     staging: str
     tmp_bytes: int = sandbox.TMP_BYTES
     shm_bytes: int = sandbox.SHM_BYTES
+    home_folders: tuple[str, ...] = (sandbox.KERNEL_HOME, sandbox.KERNEL_ENV["MPLCONFIGDIR"])   # made 0777
 
 
 class KernelProcess:
@@ -170,8 +171,7 @@ class WarmKernels:
             zygote = self._zygote = None
         if zygote is None:
             zygote = self._zygote = _Zygote(key, zygote_env)
-        request = KernelRequest(**{**asdict(request), "staging": str(zygote.staging)})
-        return zygote.launch(request)
+        return zygote.launch(replace(request, staging=str(zygote.staging)))
 
     def close(self) -> None:
         if self._zygote is not None:
@@ -211,9 +211,7 @@ class WarmKernelManager(AsyncKernelManager):
             raise RuntimeError(f"a warm kernel is an ipykernel; this kernel's command is {kernel_cmd[:4]}")
         argv = kernel_cmd[kernel_cmd.index("ipykernel_launcher") + 1:]   # -f FILE, and nbclient's --HistoryManager...
         env = {k: v for k, v in dict(kw.get("env") or {}).items() if not k.startswith("JPY_")}   # type: ignore[call-overload]
-        env.update(HOME="/tmp/home", MPLCONFIGDIR="/tmp/home/matplotlib", IPYTHONDIR="/tmp/home/ipython", TMPDIR="/tmp")
-        request = KernelRequest(**{**asdict(self.request), "connection_file": self.connection_file, "env": env,
-                                                        "argv": argv})
+        request = replace(self.request, connection_file=self.connection_file, env={**env, **sandbox.KERNEL_ENV}, argv=argv)
         sandbox.hand_over(Path(request.workdir), Path(request.sockets), Path(request.connection_file))
         process = kernels().launch(request, self.zygote_env)
         provisioner = self.provisioner
