@@ -61,7 +61,7 @@ $(POSTGRES_STAMP): $(STAMP)
 	@touch $@
 
 # Students work in their own copies, work/ (ignored by git): no release or pull overwrites them,
-# and a lecture's new release is merged in with their answers kept (autograder/student_copies.py).
+# and a lecture's new release is merged in with their answers kept (autograder/workbook/student_copies.py).
 lab: $(STAMP)
 	$(BIN)/python -m autograder workbook
 	$(BIN)/jupyter lab --notebook-dir=work $(LAB_ARGS)

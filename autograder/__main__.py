@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import release
-from .course import BUILD, WORK
+from autograder.course import BUILD, WORK
+from autograder.workbook import release
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -43,7 +43,7 @@ def _moment(text: str):  # noqa: ANN202 - a datetime, for argparse
 
 
 def _workbook(args: argparse.Namespace) -> int:
-    from .student_copies import Action, sync
+    from autograder.workbook.student_copies import Action, sync
 
     for synced in sync(work=args.work):
         where = synced.path.relative_to(args.work.parent) if synced.path.is_relative_to(args.work.parent) else synced.path
@@ -56,7 +56,7 @@ def _workbook(args: argparse.Namespace) -> int:
 
 
 def _handin(args: argparse.Namespace) -> int:
-    from .handin import check, pack
+    from autograder.workbook.handin import check, pack
 
     checked = check(args.work)
     for item in checked:
@@ -80,8 +80,8 @@ def _handin(args: argparse.Namespace) -> int:
 
 
 def _formgrader(args: argparse.Namespace) -> int:
-    from .course import put_interpreter_scripts_on_path
-    from .workspace import CourseWorkspace
+    from autograder.course import put_interpreter_scripts_on_path
+    from autograder.pipeline.workspace import CourseWorkspace
 
     course = CourseWorkspace(args.course_dir)
     course.prepare()   # the lectures are in the gradebook before anything is graded
@@ -97,30 +97,31 @@ def _formgrader(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from .backends import ClusterError, ClusterOptions
-    from .execute import Limits
-    from .grade import Settings, grade
-    from .sandbox import bwrap_problem
+    from autograder.backends import ClusterError, ClusterOptions
+    from autograder.pipeline.grade import Settings, grade
+    from autograder.runner import sandboxes
+    from autograder.runner.execute import Limits
 
     cluster = None
     if args.scheduler or args.scheduler_file:
         cluster = ClusterOptions(address=args.scheduler, scheduler_file=args.scheduler_file, tls_ca_file=args.tls_ca_file,
                                  tls_cert=args.tls_cert, tls_key=args.tls_key)
     # on a cluster the workers run student code: the preflight checks their sandbox
-    if cluster is None and not args.no_sandbox and (problem := bwrap_problem()):
+    sandbox = sandboxes.get("none" if args.no_sandbox else Limits.sandbox)
+    if cluster is None and (problem := sandbox.problem()):
         print(f"error: cannot sandbox the students' code: {problem}.\n"
               "Grading runs student code on this machine. Install bubblewrap, or grade elsewhere; to run it here "
               "without a sandbox anyway (resource limits only, with your rights), pass --no-sandbox.", file=sys.stderr)
         return 2
     settings = Settings(
         submissions=args.submissions, out=args.out, course_dir=args.course_dir, workers=args.workers,
-        limits=Limits(cell_timeout_s=args.timeout, memory_mb=args.memory_mb, sandbox="none" if args.no_sandbox else "bwrap",
+        limits=Limits(cell_timeout_s=args.timeout, memory_mb=args.memory_mb, sandbox=sandbox.name,
                       warm_kernels=not args.cold_kernels),
         force=args.force, db_url=args.db_url, roster=args.roster, deadline=args.deadline, late_penalty=args.late_penalty, progress=not args.no_progress and not args.verbose, verbose=args.verbose,
         cluster=cluster,
     )
-    from .late import LatePolicy
-    from .roster import RosterError
+    from autograder.pipeline.late import LatePolicy
+    from autograder.pipeline.roster import RosterError
 
     try:
         LatePolicy.parse(args.late_penalty)

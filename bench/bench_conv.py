@@ -1,4 +1,4 @@
-"""Benchmark of :func:`seqconv.conv.conv1d` against the seed's loop, scipy and PyTorch.
+"""Benchmark of :func:`seqconv.conv.conv1d` against a plain Python loop, scipy and PyTorch.
 
 Shapes (all float32, time-major for seqconv, as the lecture):
 - one-channel audio: 1 s at 16 kHz, n = 16000, c = 1, k = 9, padding "valid";
@@ -6,7 +6,7 @@ Shapes (all float32, time-major for seqconv, as the lecture):
 - B = 8, n = 16000, c_in = c_out = 32, k = 3, dilation = 4, "causal" (the lecture's dilated causal conv);
 - B = 32, n = 200, c_in = c_out = 64, k = 5, "valid".
 
-Candidates: ``seqconv.conv1d``; the seed's per-position loop (``tests.reference.seed_conv1d_*``,
+Candidates: ``seqconv.conv1d``; a Python loop over output positions (``tests.reference.seed_conv1d_*``,
 applied to each sequence of a batch in turn); ``scipy.signal.correlate`` (one-channel case
 only); ``torch.nn.functional.conv1d`` when torch is importable, with torch's default thread
 count, on tensors already in its (B, c, n) layout (the layout change is not timed; for the
@@ -27,7 +27,7 @@ Public interface (for ``python -m bench``):
 Run it on a quiet machine: multi-threaded BLAS (seqconv's products and PyTorch's) slows
 down by one to two orders of magnitude when other processes oversubscribe the cores, which
 ``notes()`` reports as the load average.
-With ``quick=True`` fewer repeats are taken and the seed loop on the long batches is timed
+With ``quick=True`` fewer repeats are taken and the Python loop on the long batches is timed
 on a slice of one sequence and scaled up linearly (its row's note says so).
 """
 
@@ -52,11 +52,11 @@ try:  # optional reference
 except ImportError:  # pragma: no cover - depends on the machine
     torch = None
 
-TITLE = "conv1d: seqconv vs the seed's loop, scipy and PyTorch (float32, median ms per call)"
+TITLE = "conv1d: seqconv vs a plain Python loop, scipy and PyTorch (float32, median ms per call)"
 COLUMNS = ("case", "candidate", "median_ms", "q25_ms", "q75_ms", "calls", "ratio_vs_seqconv", "note")
 
 SEQCONV = "seqconv.conv1d"
-SEED = "seed loop (per position)"
+SEED = "Python loop (per position)"
 SCIPY = "scipy.signal.correlate"
 TORCH = "torch.nn.functional.conv1d"
 
@@ -80,12 +80,12 @@ CASES = (
     Case("B=32, n=200, c=64->64, k=5, valid", 32, 200, 64, 64, 5),
 )
 
-# In quick mode the seed loop runs on one sequence of this many steps and is scaled up.
+# In quick mode the Python loop runs on one sequence of this many steps and is scaled up.
 _QUICK_SLICE = 2000
 
 
 def _seed_loop(case: Case) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """The seed's function for this case, applied to each sequence of a batch in turn."""
+    """The Python loop over output positions for this case, applied to each sequence of a batch in turn."""
     if case.padding == "valid":
         one = seed_conv1d_valid
     else:
@@ -175,7 +175,7 @@ def run_case(case: Case, *, quick: bool = False, rng: np.random.Generator | None
     notes = {}
     if quick and case.B is not None and case.n > _QUICK_SLICE:
         Xs = X[0, :_QUICK_SLICE]
-        # output positions timed vs the full job's (the seed's cost is linear in them)
+        # output positions timed vs the full job's (the loop's cost is linear in them)
         n_out_full = case.n if case.padding == "causal" else case.n - (case.k - 1) * case.dilation
         n_out_slice = _QUICK_SLICE if case.padding == "causal" else _QUICK_SLICE - (case.k - 1) * case.dilation
         scale = case.B * n_out_full / n_out_slice

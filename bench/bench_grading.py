@@ -4,7 +4,7 @@
 Ours runs as `grade` does by default: each kernel sandboxed, the tests in the trusted process;
 as root, once with kernels forked from the pre-warmed process (warm_kernels.py, the default),
 once with every kernel started cold in bubblewrap (as before it), side by side.
-The class: N students x 7 notebooks, each student a copy of one of the example students
+The class: N students x one notebook per lecture, each student a copy of one of the example students
 ada (all solved), ben (partly wrong) and cleo (unchanged release), so every notebook runs
 to the end. Both graders start from an empty course workspace; the grades they store
 must be identical.
@@ -20,11 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import make_examples, sandbox, warm_kernels
 from autograder.course import BUILD, put_interpreter_scripts_on_path
-from autograder.execute import Limits
-from autograder.grade import Grader, JobTimings, Settings
-from autograder.workspace import CourseWorkspace
+from autograder.pipeline.grade import Grader, JobTimings, Settings
+from autograder.pipeline.workspace import CourseWorkspace
+from autograder.runner import kernel_view, warm_kernels
+from autograder.runner.execute import Limits
+from autograder.runner.sandboxes import bubblewrap
+from autograder.workbook import make_examples
 
 TITLE = "Grading a class: notebooks per second"
 TEMPLATES = ("ada", "ben", "cleo")
@@ -99,8 +101,8 @@ def _sandbox_start_s(repeats: int = 7) -> float:
         (folder / "work").mkdir()
         (folder / "sockets").mkdir()
         (folder / "connection.json").write_text("{}")
-        command = sandbox.bwrap_command(["true"], workdir=folder / "work", sockets=folder / "sockets",
-                                        connection_file=str(folder / "connection.json"), font_cache=sandbox.font_cache())
+        command = bubblewrap.bwrap_command(["true"], workdir=folder / "work", sockets=folder / "sockets",
+                                        connection_file=str(folder / "connection.json"), font_cache=kernel_view.font_cache())
         times = []
         for _ in range(repeats):
             start = time.perf_counter()

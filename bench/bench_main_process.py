@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _make_class(folder: Path, notebooks: int, template: str = "ada") -> None:
-    from autograder import make_examples
+    from autograder.workbook import make_examples
 
     files = {Path(rel).stem: content for rel, content in make_examples.build().items() if rel.startswith(f"{template}/")}
     lectures = sorted(files)
@@ -37,15 +37,15 @@ def _make_class(folder: Path, notebooks: int, template: str = "ada") -> None:
 
 def child(notebooks: int, db_url: str | None) -> dict:
     """In a fresh interpreter: grade ``notebooks`` with execution stubbed; seconds and peak memory."""
-    from autograder import grade as grading
-    from autograder.execute import Limits
-    from autograder.jobs import JobResult
+    from autograder.pipeline import grade as grading
+    from autograder.runner.execute import Limits
+    from autograder.runner.jobs import JobResult
 
     def executed_as_sent(job):   # the worker's part, left out
         return JobResult(job.student, job.lecture, grading.GRADED, job.notebook_json, [])
 
     grading.run_job = executed_as_sent   # LocalPool(1) runs jobs in this process
-    import autograder.backends as backends
+    import autograder.backends.local_pool as backends
 
     backends.run_job = executed_as_sent
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,9 +74,9 @@ def _worker_s_per_notebook(notebooks: int = 6) -> float:
     """A real notebook's execution time in one sandboxed worker (median over a few of ada's)."""
     import statistics
 
-    from autograder.execute import Limits
-    from autograder.grade import Grader, Settings
-    from autograder.sandbox import bwrap_problem
+    from autograder.pipeline.grade import Grader, Settings
+    from autograder.runner.execute import Limits
+    from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -94,15 +94,16 @@ def _dask_vs_pool(students: int) -> tuple[float, float, int]:
     from distributed import LocalCluster
 
     from autograder.backends import ClusterOptions
-    from autograder.execute import Limits
-    from autograder.grade import Grader, Settings
-    from autograder.sandbox import bwrap_problem
+    from autograder.course import lecture_ids
+    from autograder.pipeline.grade import Grader, Settings
+    from autograder.runner.execute import Limits
+    from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
     limits = Limits(sandbox="bwrap" if bwrap_problem() is None else "none")
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        notebooks = students * 7
+        notebooks = students * len(lecture_ids())   # each student hands in every lecture
         _make_class(folder / "submissions", notebooks)
         os.environ["PYTHONPATH"] = str(ROOT)   # the cluster's workers import the grader
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -118,8 +119,10 @@ def _dask_vs_pool(students: int) -> tuple[float, float, int]:
 
 
 def run(quick: bool = False) -> list[dict]:
+    from autograder.course import lecture_ids
+
     sizes = (50, 200) if quick else (200, 2000)
-    worker_s = _worker_s_per_notebook(3 if quick else 7)
+    worker_s = _worker_s_per_notebook(3 if quick else len(lecture_ids()))   # in full: ada's notebook of every lecture
     rows = []
     try:
         import psycopg  # noqa: F401

@@ -1,7 +1,7 @@
 """Wall time to execute each master notebook in solutions/ from a fresh kernel.
 
 This is what nbval does in CI and what a student waits for on "Run All". The course's
-budget is 60 s for all seven lectures on a 2-core machine; the table reports the
+budget is 60 s for all the lectures on a 2-core machine; the table reports the
 median of a few runs per notebook (kernel start included) and the total.
 """
 

@@ -2,8 +2,8 @@
 
 One minute of 16 kHz audio, win 256, hop 128, periodic Hann, the tail zero-padded:
 the same frames for every candidate (their outputs are checked equal before timing).
-The per-frame loop is the seed's loop corrected (periodic window built once, tail
-padded); the seed's own loop, which also rebuilds np.hanning every frame, is timed
+The per-frame loop builds the periodic window once and pads the tail; a naive per-frame loop,
+which rebuilds a symmetric np.hanning every frame and drops the tail, is timed
 for reference.
 scipy's result is bins x frames and scaled by 1 / window.sum(); taking ``np.abs`` of
 it is part of its candidate, the rescaling is not (it would only add to scipy's time).
@@ -24,7 +24,7 @@ TITLE = "STFT magnitude, 60 s of 16 kHz audio, win 256, hop 128 (periodic Hann, 
 
 SR, SECONDS, WIN, HOP = 16_000, 60.0, 256, 128
 LOOP = "per-frame loop (tests/reference_spectral.py)"
-SEED = "the seed's loop, as written"
+SEED = "per-frame loop rebuilding np.hanning each frame"
 
 
 def _scipy_stft_abs(y: np.ndarray) -> np.ndarray:
@@ -34,7 +34,7 @@ def _scipy_stft_abs(y: np.ndarray) -> np.ndarray:
 
 
 def _seed_loop(y: np.ndarray) -> np.ndarray:
-    """The seed lecture's stft_mag as written (symmetric window rebuilt every frame, tail dropped)."""
+    """A naive per-frame stft_mag (symmetric window rebuilt every frame, tail dropped)."""
     windows = []
     for start in range(0, len(y) - WIN + 1, HOP):
         windows.append(np.abs(np.fft.rfft(y[start : start + WIN] * np.hanning(WIN))))

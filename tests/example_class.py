@@ -1,11 +1,11 @@
-"""A small class for grading tests: the example students' notebooks (autograder/make_examples.py)."""
+"""A small class for grading tests: the example students' notebooks (autograder/workbook/make_examples.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
-from autograder import make_examples
+from autograder.workbook import make_examples
 
 
 def write_class(folder: Path, lectures: Iterable[str], students: Iterable[str] = ("ada", "ben")) -> Path:

@@ -1232,7 +1232,7 @@ def zip_bomb(nb, p):
 @case("h47-error-flood", PADDING, ALL_06)
 def error_flood(nb, p):
     """An added cell raises an exception with a 150 MB message. The output cap
-    (execute._CappedClient.output) lets every 'error' message through (and counts neither the
+    (kernel_client.CappedClient.output) lets every 'error' message through (and counts neither the
     traceback nor a display's metadata), so 300 MB of output (the message, and the traceback
     that quotes it) reach the worker, the grader's own process (the executed notebook is sent
     back whole and written by record.record) and the course workspace; every further cell can
@@ -1262,7 +1262,7 @@ def huge_grade_id(nb, p):
 def malformed_display(nb, p):
     """The kernel sends, with its own session, a 'display_data' message whose ``data`` is a
     list, not a dict (a kernel's messages are the student's to write). The grader's output
-    cap (execute._CappedClient.output) calls ``content["data"].values()``: AttributeError,
+    cap (kernel_client.CappedClient.output) calls ``content["data"].values()``: AttributeError,
     which nothing catches (only DeadKernelError and timeouts are): 'grader error' and exit
     code 1 instead of a graded notebook. Naive nbgrader: no such cap (nbclient's own handling)."""
     answer = cell(nb, "ex1-answer")

@@ -1,4 +1,4 @@
-"""Executor backends (autograder/backends.py) and what a job carries to a worker (autograder/jobs.py)."""
+"""Executor backends (autograder/backends/__init__.py) and what a job carries to a worker (autograder/runner/jobs.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import nbformat
 import pytest
 
 from autograder.backends import LocalPool, select
+from autograder.backends.dask_cluster import mismatches
 from autograder.cells import is_answer_cell
 from autograder.course import ROOT, SOLUTIONS, lecture_ids
-from autograder.dask_backend import mismatches
-from autograder.jobs import without_solutions
-from autograder.trusted import defined_names
+from autograder.link.trusted import defined_names
+from autograder.runner.jobs import without_solutions
 
 
 @pytest.mark.parametrize("lecture", lecture_ids())
@@ -38,7 +38,7 @@ def test_a_job_carries_the_answer_cells_names_and_none_of_their_code(lecture):
 
 @pytest.mark.slow   # a fresh interpreter imports the grader: seconds
 def test_without_a_scheduler_nothing_of_dask_is_imported():
-    code = ("import sys; import autograder.__main__, autograder.grade, autograder.backends as b; "
+    code = ("import sys; import autograder.__main__, autograder.pipeline.grade, autograder.backends as b; "
             "from autograder.backends import select; assert type(select(2, None, 'bwrap')).__name__ == 'LocalPool'; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

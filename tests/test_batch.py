@@ -1,5 +1,5 @@
-"""Results committed a batch at a time (autograder/batch.py) over one shared gradebook session
-(autograder/nbgrader_reuse.py): nothing in the journal that the gradebook lacks, a failed write
+"""Results committed a batch at a time (autograder/pipeline/batch.py) over one shared gradebook session
+(autograder/pipeline/nbgrader_reuse.py): nothing in the journal that the gradebook lacks, a failed write
 loses no other result, and nbgrader's writes and lookups are the ones it makes on its own."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from autograder.batch import BatchedResults
 from autograder.course import put_interpreter_scripts_on_path
-from autograder.journal import Journal, Outcome
-from autograder.nbgrader_reuse import reused
+from autograder.pipeline.batch import BatchedResults
+from autograder.pipeline.journal import Journal, Outcome
+from autograder.pipeline.nbgrader_reuse import reused
 from autograder.status import Status
 
 
@@ -149,12 +149,12 @@ def test_nbgraders_commits_reach_the_database_when_the_batch_is_committed(tmp_pa
 def test_a_notebook_the_gradebook_refuses_costs_no_other_result(tmp_path, monkeypatch):
     """ben's first notebook cannot be recorded while ada's waits in the same batch: ada's result is
     written again, ben's is a grader error, and the gradebook and the journal agree on the rest."""
-    import autograder.backends as backends
-    from autograder import grade as grading
-    from autograder import record
+    import autograder.backends.local_pool as backends
     from autograder.course import lecture_ids
-    from autograder.execute import Limits
-    from autograder.jobs import JobResult
+    from autograder.pipeline import grade as grading
+    from autograder.pipeline import record
+    from autograder.runner.execute import Limits
+    from autograder.runner.jobs import JobResult
     from tests.example_class import write_class
 
     lectures = lecture_ids()[:2]

@@ -18,9 +18,9 @@ import pytest
 
 from autograder.backends import ClusterError, ClusterOptions
 from autograder.course import ROOT
-from autograder.execute import Limits
-from autograder.grade import Grader, Settings
-from autograder.sandbox import bwrap_problem
+from autograder.pipeline.grade import Grader, Settings
+from autograder.runner.execute import Limits
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from tests.example_class import write_class
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra (dask, distributed) is not installed")

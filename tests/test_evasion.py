@@ -1,4 +1,4 @@
-"""The evasion gate (autograder/evasion.py): code that could fool the tests that observe a
+"""The evasion gate (autograder/pipeline/evasion.py): code that could fool the tests that observe a
 function's run is found in the source, and no honest answer of the course is."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import importlib
 import nbformat
 import pytest
 
-from autograder import make_examples
 from autograder.cells import is_answer_cell, is_test_cell, nbgrader_meta
 from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
-from autograder.evasion import MANUAL_REVIEW, find_evasions, send_to_review, student_cells
+from autograder.pipeline.evasion import MANUAL_REVIEW, find_evasions, send_to_review, student_cells
+from autograder.workbook import make_examples
 
 LECTURES = lecture_ids()
 

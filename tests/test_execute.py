@@ -14,8 +14,8 @@ import pytest
 
 from autograder.cells import is_answer_cell, is_test_cell, split_test_source
 from autograder.course import ROOT
-from autograder.execute import GRADED, HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, Limits, execute_notebook
-from autograder.sandbox import bwrap_problem
+from autograder.runner.execute import GRADED, HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, Limits, execute_notebook
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
@@ -404,7 +404,7 @@ def test_sandbox_cannot_see_or_signal_the_machines_processes(tmp_path):
 def test_disk_watch_kills_past_the_quota(tmp_path):
     import threading
 
-    from autograder.execute import DiskWatch
+    from autograder.runner.execute import DiskWatch
 
     killed = threading.Event()
     with DiskWatch([tmp_path], killed.set, quota_bytes=1_000_000, quota_entries=50, interval_s=0.02) as watch:

@@ -9,7 +9,7 @@ import pytest
 
 from autograder.cells import nbgrader_meta
 from autograder.course import NOTEBOOKS, lecture_ids
-from autograder.exercises import exercises
+from autograder.pipeline.exercises import exercises
 
 # The convention: "### Exercise N · Title (what it is worth)", the points stated in the parenthesis:
 # "(4 points)", "(written, 2 points)", "(2 points, graded by hand)", "(4 points + 2 written)".

@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder import make_examples
 from autograder.course import NOTEBOOKS
-from autograder.execute import Limits
-from autograder.grade import GRADER_ERROR, Grader, Settings
-from autograder.sandbox import bwrap_problem
+from autograder.pipeline.grade import GRADER_ERROR, Grader, Settings
+from autograder.runner.execute import Limits
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
+from autograder.workbook import make_examples
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
@@ -220,7 +220,7 @@ def _random_notebook(rng: random.Random) -> bytes:
 
 @pytest.mark.skipif(bwrap_problem() is not None, reason=f"no sandbox here: {bwrap_problem()}")
 def test_a_class_with_random_notebooks_is_graded(tmp_path, honest):
-    from autograder.grade import write_outputs
+    from autograder.pipeline.grade import write_outputs
 
     rng = random.Random(SEED)
     submissions = tmp_path / "submissions"

@@ -4,7 +4,7 @@ the workspace finds the server's URL there."""
 
 from __future__ import annotations
 
-from autograder.workspace import CourseWorkspace, configured_db_url, shown, without_password
+from autograder.pipeline.workspace import CourseWorkspace, configured_db_url, shown, without_password
 
 URL = "postgresql+psycopg://grader:s%40cret@db.example:5433/gradebook?sslmode=require"
 

@@ -10,9 +10,9 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import integrity
 from autograder.course import NOTEBOOKS, lecture_ids
-from autograder.submissions import find_submissions, fingerprint
+from autograder.pipeline import integrity
+from autograder.pipeline.submissions import find_submissions, fingerprint
 from tests.fs_tools import remove_tree
 
 LECTURES = lecture_ids()
@@ -206,7 +206,7 @@ def test_grade_refuses_to_run_unsandboxed_unless_told(tmp_path, monkeypatch, cap
     import shutil
 
     from autograder import __main__ as cli
-    from autograder import sandbox
+    from autograder.runner import sandbox
 
     monkeypatch.setattr(sandbox, "bwrap_problem", lambda: "bubblewrap (bwrap) is not installed")
     (tmp_path / "class" / "cleo").mkdir(parents=True)
@@ -290,7 +290,7 @@ def test_encrypted_zip_members_are_notes(tmp_path, releases, prints):
 
 
 def test_oversized_zip_members_are_notes(tmp_path, releases, prints):
-    from autograder import submissions
+    from autograder.pipeline import submissions
 
     big = b" " * (submissions.MAX_NOTEBOOK_BYTES + 1)
     archive = _zip(tmp_path / "hal.zip", [("pages/big.ipynb", big), (f"{LECTURES[1]}.ipynb", big),
@@ -309,7 +309,7 @@ def test_oversized_zip_members_are_notes(tmp_path, releases, prints):
 
 
 def test_corrupt_zip_members_are_notes(tmp_path, releases, prints):
-    from autograder import submissions
+    from autograder.pipeline import submissions
 
     archive = _zip(tmp_path / "jo.zip", [("broken.ipynb", json.dumps({"cells": [{"source": "x" * i} for i in range(400)]}).encode()),
                                          ("deflate64.ipynb", b"{}" * 1000), (f"{FIRST}.ipynb", _bytes(releases[FIRST]))])
@@ -326,7 +326,7 @@ def test_corrupt_zip_members_are_notes(tmp_path, releases, prints):
 
 
 def test_zip_limits_on_members_and_inflated_bytes(tmp_path, releases, prints, monkeypatch):
-    from autograder import submissions
+    from autograder.pipeline import submissions
 
     monkeypatch.setattr(submissions, "MAX_MEMBERS", 5)
     junk = [(f"junk-{i}.ipynb", b" " * 3000) for i in range(8)]
@@ -355,7 +355,7 @@ def test_feedback_escapes_everything_of_the_notebook(tmp_path, releases):
     from html.parser import HTMLParser
     from types import SimpleNamespace
 
-    from autograder import feedback
+    from autograder.pipeline import feedback
 
     nb = copy.deepcopy(releases[FIRST])
     answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
@@ -435,8 +435,8 @@ def test_tampering_quotes_any_grade_id(releases, grade_id):
 def test_reports_survive_any_string(tmp_path, releases):
     import csv
 
-    from autograder import report
-    from autograder.grade import Outcome
+    from autograder.pipeline import report
+    from autograder.pipeline.grade import Outcome
 
     nb = copy.deepcopy(releases[FIRST])
     for grade_id in ("notes-\ud800", HUGE_ID):
@@ -472,7 +472,7 @@ def test_reports_survive_any_string(tmp_path, releases):
 def test_feedback_section_size_is_bounded(releases):
     from types import SimpleNamespace
 
-    from autograder import feedback
+    from autograder.pipeline import feedback
 
     nb = copy.deepcopy(releases[FIRST])
     flood = [nbformat.v4.new_output("stream", name="stdout", text="spam " * 2000)] * 200
@@ -491,7 +491,7 @@ def test_a_forged_alias_report_never_reaches_past_the_argument():
     whose data differ from the value sent."""
     import numpy as np
 
-    from autograder.trusted import _aliased
+    from autograder.link.trusted import _aliased
 
     x = np.arange(6.0)
     value = np.arange(6.0)[1::2]
@@ -515,9 +515,9 @@ def test_a_forged_alias_report_never_reaches_past_the_argument():
 def test_the_grading_log_has_a_line_per_job_with_its_times(tmp_path, capsys):
     """--verbose prints, and the workspace's grading.log keeps, one line per notebook: when, which
     worker, the status and where the time went (issue 13)."""
-    from autograder.execute import Timings
-    from autograder.grade import log_line
-    from autograder.jobs import JobResult
+    from autograder.pipeline.grade import log_line
+    from autograder.runner.execute import Timings
+    from autograder.runner.jobs import JobResult
 
     result = JobResult("ada", "01-conv1d", "graded", "{}", [], Timings(kernel_start_s=0.5, link_s=0.25, cells_s=1.0, trusted_s=2.0,
                        calls_s=1.5, shutdown_s=0.1), started=1_700_000_000.0, ended=1_700_000_004.0, worker=4242)

@@ -10,12 +10,12 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import make_examples
 from autograder.cells import is_test_cell, nbgrader_meta
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
-from autograder.execute import Limits
-from autograder.grade import Grader, Settings
-from autograder.sandbox import bwrap_problem
+from autograder.pipeline.grade import Grader, Settings
+from autograder.runner.execute import Limits
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
+from autograder.workbook import make_examples
 
 LECTURES = lecture_ids()
 FIRST = LECTURES[0]

@@ -1,7 +1,7 @@
 """Hostile submissions (GitHub issue 5): grade every case of tests/hostile_cases.py in ONE run.
 
 The class: one folder per hostile case (its one notebook), ``cleo`` (the unchanged release
-of every lecture used), ``ada`` (the perfect examples of autograder/make_examples.py), and,
+of every lecture used), ``ada`` (the perfect examples of autograder/workbook/make_examples.py), and,
 for a case whose answers could earn points honestly, ``<case>-honest`` (the same answers
 without the attack). One subprocess grades it all:
 
@@ -55,9 +55,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import make_examples
 from autograder.cells import is_test_cell, nbgrader_meta, split_test_source
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS
+from autograder.workbook import make_examples
 from tests.fs_tools import remove_tree, walk
 from tests.gradebook import CellGrade, read_grades
 from tests.hostile_cases import CASES, Case, Paths, build_case, notebook_bytes
@@ -342,7 +342,7 @@ def _masters() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, request) -> Run:
     if not NO_SANDBOX and OTHER_GRADER is None:
-        from autograder.sandbox import bwrap_problem
+        from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
         if problem := bwrap_problem():
             pytest.skip(f"the grader cannot sandbox here ({problem}); HOSTILE_NO_SANDBOX=1 runs the suite unsandboxed")

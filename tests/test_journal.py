@@ -9,8 +9,8 @@ import sys
 import tempfile
 import time
 
-from autograder.journal import LEGACY_STATE, Journal, Outcome
-from autograder.run_folder import LOCK, PREFIX, RUN_ID, UNLOCKED_GRACE_S, RunFolder, sweep
+from autograder.pipeline.journal import LEGACY_STATE, Journal, Outcome
+from autograder.pipeline.run_folder import LOCK, PREFIX, RUN_ID, UNLOCKED_GRACE_S, RunFolder, sweep
 
 
 def test_the_last_record_of_a_notebook_wins_and_a_line_cut_short_is_ignored(tmp_path):

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from autograder import make_examples
 from autograder.course import lecture_ids
-from autograder.execute import Limits
-from autograder.grade import Grader, Settings
-from autograder.late import DAY_S, LatePolicy, PercentPerDay
-from autograder.sandbox import bwrap_problem
-from autograder.submissions import find_submissions, handed_in_at
+from autograder.pipeline.grade import Grader, Settings
+from autograder.pipeline.late import DAY_S, LatePolicy, PercentPerDay
+from autograder.pipeline.submissions import find_submissions, handed_in_at
+from autograder.runner.execute import Limits
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
+from autograder.workbook import make_examples
 
 FIRST = lecture_ids()[0]
 

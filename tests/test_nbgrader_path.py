@@ -20,9 +20,9 @@ import pytest
 
 from autograder.cells import failure, is_answer_cell, is_test_cell
 from autograder.course import NOTEBOOKS, SOLUTIONS
-from autograder.execute import Limits
-from autograder.grade import Grader, Settings
-from autograder.sandbox import bwrap_problem
+from autograder.pipeline.grade import Grader, Settings
+from autograder.runner.execute import Limits
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 

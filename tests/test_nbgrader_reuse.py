@@ -1,4 +1,4 @@
-"""nbgrader's gradebook steps with engines and validators built once (autograder/nbgrader_reuse.py):
+"""nbgrader's gradebook steps with engines and validators built once (autograder/pipeline/nbgrader_reuse.py):
 the same checks and the same database, one engine per URL, everything restored after."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.course import put_interpreter_scripts_on_path
-from autograder.nbgrader_reuse import reused
+from autograder.pipeline.nbgrader_reuse import reused
 
 
 @pytest.mark.slow   # a new gradebook runs `alembic heads`: seconds each

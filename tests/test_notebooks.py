@@ -11,8 +11,8 @@ import re
 import nbformat
 import pytest
 
-from autograder import release
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids, put_interpreter_scripts_on_path
+from autograder.workbook import release
 from tests import notebook_tools as nbt
 from tests.blind_answers import BLIND_CORRECT
 from tests.wrong_answers import RULES, WRONG_ANSWERS, named

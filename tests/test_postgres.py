@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.execute import Limits
-from autograder.grade import Grader, Settings, grade
-from autograder.sandbox import bwrap_problem
+from autograder.pipeline.grade import Grader, Settings, grade
+from autograder.runner.execute import Limits
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from tests import postgres_server
 from tests.browser_tools import free_port
 from tests.example_class import write_class

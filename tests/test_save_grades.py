@@ -1,4 +1,4 @@
-"""The scores and comments SaveAutoGradesAtOnce writes (autograder/nbgrader_autograde.py: the
+"""The scores and comments SaveAutoGradesAtOnce writes (autograder/pipeline/nbgrader_autograde.py: the
 submission's grades looked up at once, one commit) are the ones nbgrader's own SaveAutoGrades
 writes for the same notebooks, cell by cell."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from autograder.cells import is_test_cell
 from autograder.course import lecture_ids
-from autograder.execute import Limits
+from autograder.runner.execute import Limits
 from autograder.status import Status
 from tests.example_class import write_class
 
@@ -29,7 +29,7 @@ COMMENTS = ("SELECT submitted_notebook.id, base_cell.name, comment.auto_comment 
 
 def _failing_every_other_test_cell(job):
     """A worker's result without execution: every other test cell fails, the rest pass."""
-    from autograder.jobs import JobResult
+    from autograder.runner.jobs import JobResult
 
     nb = nbformat.reads(job.notebook_json, as_version=4)
     for index, cell in enumerate(c for c in nb.cells if is_test_cell(c)):
@@ -39,8 +39,8 @@ def _failing_every_other_test_cell(job):
 
 
 def test_one_commit_per_notebook_writes_what_nbgrader_writes_cell_by_cell(tmp_path, monkeypatch):
-    import autograder.backends as backends
-    from autograder import grade as grading
+    import autograder.backends.local_pool as backends
+    from autograder.pipeline import grade as grading
 
     lectures = lecture_ids()[:3]
     folder = write_class(tmp_path / "class", lectures, students=("ada", "ben", "cleo"))   # right, partly wrong, untouched

@@ -11,7 +11,7 @@ import nbformat
 
 from autograder.cells import nbgrader_meta
 from autograder.course import NOTEBOOKS, ROOT, lecture_ids
-from autograder.student_copies import PREVIOUS, Action, sync
+from autograder.workbook.student_copies import PREVIOUS, Action, sync
 
 LECTURE = lecture_ids(NOTEBOOKS)[0]
 

@@ -15,10 +15,10 @@ import uuid
 import nbformat
 import pytest
 
-from autograder import warm_kernels
 from autograder.course import ROOT
-from autograder.execute import GRADED, Limits, execute_notebook
-from autograder.sandbox import bwrap_problem
+from autograder.runner import warm_kernels
+from autograder.runner.execute import GRADED, Limits, execute_notebook
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox,
               pytest.mark.skipif(bwrap_problem() is not None or warm_kernels.problem() is not None,

@@ -1,4 +1,4 @@
-"""The plain-data format between the student's kernel and the trusted checks (autograder/wire.py)."""
+"""The plain-data format between the student's kernel and the trusted checks (autograder/link/wire.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder import wire
+from autograder.link import wire
 
 plain = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import nbformat
 import pytest
 
-from autograder.execute import Limits
-from autograder.jobs import Job, run_job, worker_started
-from autograder.sandbox import bwrap_problem
+from autograder.runner.execute import Limits
+from autograder.runner.jobs import Job, run_job, worker_started
+from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]

@@ -1,0 +1,109 @@
+"""The worker's end of the trusted checks: start them for a notebook, relay their calls to the
+student's kernel, collect their verdicts.
+
+The trusted checks run the master's cells (trusted.py) in a process of their own, forked from a
+pre-warmed one (trusted_host.py). They speak in JSON lines over two pipes: ``reach`` (run the
+student's cells up to a test cell), ``run`` (call the student's function: the request goes to the
+kernel, its reply back), ``verdict`` (a test cell's result) and ``done``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import shutil
+import tempfile
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from autograder.cells import is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
+from autograder.link.trusted import defined_names
+from autograder.runner import trusted_host
+from autograder.runner.records import Limits
+from autograder.runner.student_kernel import StudentKernel
+from autograder.runner.trusted_host import PACKAGE_ROOT, TrustedChecksFailed, log_tail
+
+
+def trusted_job(master: NotebookNode) -> dict:
+    """What the trusted checks run: the master's code cells, each as teaching, answer or test."""
+    cells = []
+    for cell in master.cells:
+        if cell.cell_type != "code":
+            continue
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if is_test_cell(cell):
+            visible, hidden = split_test_source(cell.source)
+            cells.append({"kind": "test", "grade_id": grade_id, "visible": visible, "hidden": hidden})
+        elif is_answer_cell(cell):
+            # the names it defines, not its source: the reference solution stays out of the job
+            functions, variables = defined_names(cell.source)
+            cells.append({"kind": "answer", "grade_id": grade_id, "functions": functions, "variables": variables})
+        else:
+            cells.append({"kind": "teaching", "grade_id": grade_id, "source": cell.source})
+    return {"cells": cells, "sys_path": [str(PACKAGE_ROOT)]}
+
+
+def run_trusted(master: NotebookNode, kernel: StudentKernel, limits: Limits, env: dict) -> dict[str, dict]:
+    """Run the trusted checks against ``kernel``; the verdict of each test cell, by grade_id."""
+    private = Path(tempfile.mkdtemp(prefix="grading-trusted-"))
+    verdicts: dict[str, dict] = {}
+    silence_s = max(120, 5 * limits.cell_timeout_s)
+    run = trusted_host.host().start(trusted_job(master), env, limits.memory_mb, limits.cpu_s, private)
+    replies = os.fdopen(run.to_trusted, "w", encoding="utf-8")
+    messages = _LineReader(run.from_trusted)
+    try:
+        while True:
+            line = messages.readline(silence_s)
+            if line is None:
+                raise TrustedChecksFailed(f"the trusted checks were silent for {silence_s} s: {log_tail(run.log)}")
+            if not line:
+                raise TrustedChecksFailed(f"the trusted checks stopped: {log_tail(run.log)}")
+            message = json.loads(line)
+            if message["op"] == "reach":
+                if message.get("end"):
+                    kernel.run_until(None)
+                else:
+                    kernel.reach(str(message["grade_id"]), bool(message.get("through")))
+            elif message["op"] == "run":
+                at = message.get("at")
+                reply = kernel.answer(message["request"], message.get("what", "your function"), at if isinstance(at, str) else None)
+                replies.write(json.dumps(reply) + "\n")
+                replies.flush()
+            elif message["op"] == "verdict":
+                verdicts[message["grade_id"]] = message
+            elif message["op"] == "done":
+                return verdicts
+    finally:
+        messages.close()
+        with contextlib.suppress(OSError):
+            replies.close()
+        run.close()
+        shutil.rmtree(private, ignore_errors=True)
+
+
+class _LineReader:
+    """Lines from a pipe, with a timeout (select on the descriptor, no hidden buffer)."""
+
+    def __init__(self, fd: int):
+        self.fd, self.buffer = fd, b""
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(fd, selectors.EVENT_READ)
+
+    def readline(self, timeout: float) -> str | None:
+        """The next line; "" at end of file; None when nothing came for ``timeout`` seconds."""
+        while b"\n" not in self.buffer:
+            if not self.selector.select(timeout=timeout):
+                return None
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return ""
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode("utf-8")
+
+    def close(self) -> None:
+        self.selector.close()
+        os.close(self.fd)
