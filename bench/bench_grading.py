@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from autograder.course import BUILD, put_interpreter_scripts_on_path
-from autograder.pipeline.grade import Grader, JobTimings, Settings
+from autograder.pipeline.grade import Grader, Settings
+from autograder.pipeline.run_log import JobTimings
 from autograder.pipeline.workspace import CourseWorkspace
 from autograder.runner import kernel_view, warm_kernels
 from autograder.runner.execute import Limits

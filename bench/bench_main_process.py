@@ -37,17 +37,16 @@ def _make_class(folder: Path, notebooks: int, template: str = "ada") -> None:
 
 def child(notebooks: int, db_url: str | None) -> dict:
     """In a fresh interpreter: grade ``notebooks`` with execution stubbed; seconds and peak memory."""
+    import autograder.backends.local_pool as backends
     from autograder.pipeline import grade as grading
+    from autograder.pipeline.outputs import write_outputs
     from autograder.runner.execute import Limits
     from autograder.runner.jobs import JobResult
 
     def executed_as_sent(job):   # the worker's part, left out
         return JobResult(job.student, job.lecture, grading.GRADED, job.notebook_json, [])
 
-    grading.run_job = executed_as_sent   # LocalPool(1) runs jobs in this process
-    import autograder.backends.local_pool as backends
-
-    backends.run_job = executed_as_sent
+    backends.run_job = executed_as_sent   # LocalPool(1) runs jobs in this process
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _make_class(folder / "submissions", notebooks)
@@ -58,7 +57,7 @@ def child(notebooks: int, db_url: str | None) -> dict:
         start = time.perf_counter()
         grader.run()
         run_s = time.perf_counter() - start
-        grading.write_outputs(grader, sorted(grader.outcomes))
+        write_outputs(grader, sorted(grader.outcomes))
         total_s = time.perf_counter() - start
     return {"notebooks": notebooks, "run_s": run_s, "total_s": total_s,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

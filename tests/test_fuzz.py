@@ -220,7 +220,7 @@ def _random_notebook(rng: random.Random) -> bytes:
 
 @pytest.mark.skipif(bwrap_problem() is not None, reason=f"no sandbox here: {bwrap_problem()}")
 def test_a_class_with_random_notebooks_is_graded(tmp_path, honest):
-    from autograder.pipeline.grade import write_outputs
+    from autograder.pipeline.outputs import write_outputs
 
     rng = random.Random(SEED)
     submissions = tmp_path / "submissions"

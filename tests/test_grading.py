@@ -25,7 +25,8 @@ import pytest
 
 from autograder.cells import split_test_source
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
-from autograder.pipeline.grade import Grader, Settings, write_outputs
+from autograder.pipeline.grade import Grader, Settings
+from autograder.pipeline.outputs import write_outputs
 from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from autograder.workbook import make_examples
@@ -351,7 +352,7 @@ def test_a_grader_failure_is_contained_and_reported(tmp_path, submissions, monke
 
 def test_the_grading_log_names_every_notebook_run(graded):
     """The workspace's grading.log: a line per notebook executed, with its status and timings."""
-    from autograder.pipeline.grade import LOG_NAME
+    from autograder.pipeline.run_log import LOG_NAME
 
     grader, outcomes = graded
     lines = (grader.course.root / LOG_NAME).read_text().splitlines()

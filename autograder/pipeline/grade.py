@@ -1,19 +1,30 @@
 """``python -m autograder grade``: grade a folder of submissions, in parallel, repeatably.
 
-The flow, per (student, lecture):
+The stages of a run (``Grader._run``), in order:
 
-    found (submissions.py) -> checked (integrity.py) -> sanitized (record.py, main process)
-      -> executed in a worker process (execute.py: fresh kernel, limits, hidden parts kept apart)
-      -> recorded in the gradebook (record.py, main process: the only writer), then in the
-         journal, a batch at a time (batch.py)
-      -> grades.csv, feedback/<student>.html, report.html (report.py, feedback.py)
+ 1. prepare the course workspace: the masters and the releases (workspace.py);
+ 2. find the submissions, one per (student, lecture), handed in or missing (submissions.py);
+ 3. register the class in the gradebook, named from the roster (roster.py);
+ 4. load what earlier runs recorded (journal.py);
+ 5. choose what to grade: what is new or changed since, or rewritten in the gradebook by another;
+ 6. prepare each notebook, in the main process, as a worker is about to need it (``_prepare``):
+    load it (integrity.py: not a notebook is set aside as invalid), check that its author changed
+    nothing they must not (tampered), sanitize it with nbgrader's own steps (record.py), find the
+    code that could evade the grader's observation (evasion.py), and make its job (runner/jobs.py);
+ 7. execute each job on the backend (backends/: this machine's cores, or a Dask cluster): a fresh
+    kernel in a sandbox, the trusted checks beside it (runner/execute.py);
+ 8. record each result in the gradebook (record.py, the only writer), then in the journal, a batch
+    at a time (batch.py); the grading log gets a line per job (run_log.py);
+ 9. (a notebook whose preparation or recording failed is a grader error; the class goes on);
+10. compact the journal; then ``grade`` writes grades.csv, the feedback pages and the class report
+    (outputs.py).
 
 Re-running is idempotent: a (student, lecture) whose submission, master and grading
 settings are unchanged keeps its recorded result, unless ``--force``. A result counts as
 recorded once it is in the journal (journal.py), which it reaches after its batch is committed
 to the gradebook, so a run killed at any moment and started again grades what it had not
-finished, and nothing else. Jobs are prepared as the workers
-take them (a window of a few per worker): the main process's memory does not grow with the class.
+finished, and nothing else. Jobs are prepared as the workers take them (a window of a few per
+worker): the main process's memory does not grow with the class.
 """
 
 from __future__ import annotations
@@ -22,27 +33,26 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
-from pathlib import Path
-from typing import Protocol
 
 import nbformat
 
-from autograder.backends import Backend, ClusterOptions
+from autograder.backends import Backend
 from autograder.backends import select as select_backend
 from autograder.cells import clean_strings, nbgrader_meta
 from autograder.pipeline import evasion, integrity, nbgrader_reuse, record
 from autograder.pipeline.batch import BatchedResults
-from autograder.pipeline.exercises import exercises as exercise_list
 from autograder.pipeline.journal import Journal, Outcome
-from autograder.pipeline.roster import ROSTER_NAME, name_of, read_roster
+from autograder.pipeline.outputs import write_outputs
+from autograder.pipeline.roster import ROSTER_NAME, register_students
 from autograder.pipeline.run_folder import RunFolder
+from autograder.pipeline.run_log import LOG_NAME, Bar, JobTimings, NoBar, log_line, progress_bar
+from autograder.pipeline.settings import Settings, utc
 from autograder.pipeline.submissions import Found, find_submissions, fingerprint
 from autograder.pipeline.workspace import CourseWorkspace, shown
 from autograder.runner import sandboxes
-from autograder.runner.execute import GRADED, Limits, Timings
+from autograder.runner.execute import GRADED
 from autograder.runner.jobs import Job, JobResult, without_solutions, workdir_for
 from autograder.status import Status
 
@@ -51,34 +61,6 @@ from autograder.status import Status
 # 5: an invalid notebook is set aside (invalid/), not a gradebook submission
 GRADER_VERSION = "5"
 MISSING, INVALID, TAMPERED, GRADER_ERROR = Status.MISSING, Status.INVALID, Status.TAMPERED, Status.GRADER_ERROR
-LOG_NAME = "grading.log"   # in the course workspace: one line per job graded (log_line)
-
-
-@dataclass(frozen=True)
-class JobTimings:
-    """One job's timings: the worker's (execution) and the main process's (recording), in seconds."""
-
-    student: str
-    lecture: str
-    execution: Timings
-    record_s: float
-
-
-@dataclass
-class Settings:
-    submissions: Path
-    out: Path
-    course_dir: Path
-    workers: int
-    limits: Limits
-    force: bool = False
-    db_url: str | None = None
-    progress: bool = True
-    verbose: bool = False    # print each job's log line (grading.log in the workspace has them anyway)
-    roster: Path | None = None   # the class list (roster.py); default: students.csv in the submissions folder
-    deadline: datetime | None = None   # aware; later submissions are late (late.py)
-    late_penalty: str = "none"         # none, zero or N%/day (late.LatePolicy)
-    cluster: ClusterOptions | None = None   # a Dask scheduler to run the jobs on (backends.py)
 
 
 class Grader:
@@ -104,14 +86,14 @@ class Grader:
         self.rewritten: set[tuple[str, str]] = set()
         self._unfinished: set[tuple[str, str]] = set()   # prepared, no final result yet
         self._writes: dict[tuple[str, str], Callable[[], object]] = {}   # what wrote a result to the gradebook
-        self._bar: _Bar = _NoBar()
+        self._bar: Bar = NoBar()
         self._masters: dict[str, str] = {}   # lecture -> its master without solutions, as sent to workers
         self.backend: Backend = select_backend(settings.workers, settings.cluster, settings.limits.sandbox)
 
     def _digest(self, found: Found) -> str:
         limits = self.settings.limits
         deadline = self.settings.deadline
-        late = f"late {self.late} after {_utc(deadline)} at {_utc(found.timestamp)}" if deadline is not None else ""
+        late = f"late {self.late} after {utc(deadline)} at {utc(found.timestamp)}" if deadline is not None else ""
         return "|".join([GRADER_VERSION, found.sha256, self.course.master_digest(found.lecture),
                          f"{limits.cell_timeout_s}/{limits.memory_mb}/{limits.output_bytes}/{limits.sandbox}", late])
 
@@ -125,17 +107,45 @@ class Grader:
                 return self._run(writes)
 
     def _run(self, writes: nbgrader_reuse.Writes) -> dict[tuple[str, str], Outcome]:
-        released = self.course.prepare()
+        """The stages of a run, in order (the module's docstring says what each does)."""
+        released = self.course.prepare()   # 1. the course workspace: masters, releases
         writes.fix_masters()
+        found = self._find(released)   # 2. the submissions
+        register_students(self.course, self.current_students, self.settings.roster or self.settings.submissions / ROSTER_NAME,
+                          required=self.settings.roster is not None, due=utc(self.settings.deadline))   # 3. the class
+        writes.commit()
+        self.results = BatchedResults(self.journal, writes)
+        previous = self.journal.load()   # 4. what earlier runs recorded
+        self.outcomes.update(previous)
+        self._unfinished.clear()
+        todo = self._to_grade(found)   # 5. what changed since
+        # 6-9. each notebook prepared as a worker is about to need it, executed by the backend, recorded
+        self._bar = progress_bar(len(todo), self.settings.progress and bool(todo))
+        try:
+            with RunFolder():
+                self._execute(self._jobs(todo, released))
+        finally:
+            self._bar.close()
+            try:
+                self.results.commit()
+            finally:
+                self.journal.close()
+        # 10. the journal compacted; a job prepared but never finished (a run stopped early) keeps its journal record, if any
+        unfinished = self._unfinished | self.results.waiting()
+        self.journal.compact({**previous, **{k: o for k, o in self.outcomes.items() if k not in unfinished}})
+        return self.outcomes
+
+
+    def _find(self, released: dict) -> list[Found]:
+        """The submissions of the folder, one per (student, lecture) handed in or missing."""
         fingerprints = {lecture: fingerprint(nbformat.writes(nb).encode()) for lecture, nb in released.items()}
         found, self.skipped = find_submissions(self.settings.submissions, self.course.lectures, fingerprints)
         self.current_students = {item.student for item in found}
-        self._register(self.current_students)
-        writes.commit()
-        self.results = BatchedResults(self.journal, writes)
-        previous = self.journal.load()
-        self.outcomes.update(previous)
-        self._unfinished.clear()
+        return found
+
+    def _to_grade(self, found: list[Found]) -> list[tuple[Found, str]]:
+        """What to grade, with its digest: what is new or changed since its recorded result (all with
+        ``--force``), and what the gradebook holds scores for that this grader did not write."""
         now = record.stamps(self.course, [(item.student, item.lecture) for item in found
                                           if (item.student, item.lecture) in self.outcomes])
         todo: list[tuple[Found, str]] = []
@@ -149,20 +159,7 @@ class Grader:
             todo.append((item, digest))
         # lecture by lecture: a worker's pre-warmed trusted process (trusted_host.py) serves one master at a time
         todo.sort(key=lambda pair: (pair[0].lecture, pair[0].student))
-        self._bar = _progress(len(todo), self.settings.progress and bool(todo))
-        try:
-            with RunFolder():
-                self._execute(self._jobs(todo, released))
-        finally:
-            self._bar.close()
-            try:
-                self.results.commit()
-            finally:
-                self.journal.close()
-        # a job prepared but never finished (a run stopped early) keeps its journal record, if any
-        unfinished = self._unfinished | self.results.waiting()
-        self.journal.compact({**previous, **{k: o for k, o in self.outcomes.items() if k not in unfinished}})
-        return self.outcomes
+        return todo
 
     def _jobs(self, todo: list[tuple[Found, str]], released: dict) -> Iterator[Job]:
         """The execution jobs of ``todo``, each prepared when a worker is about to need it; what needs
@@ -191,31 +188,6 @@ class Grader:
         self.outcomes[outcome.key] = outcome
         self._unfinished.discard(outcome.key)
         self.results.add(outcome, self._writes.pop(outcome.key, None))
-
-    def _register(self, students: set[str]) -> None:
-        """Every student of the folder is in the gradebook, even one who handed in nothing."""
-        from nbgrader.api import Gradebook
-
-        roster_path = self.settings.roster or self.settings.submissions / ROSTER_NAME
-        roster = read_roster(roster_path) if self.settings.roster or roster_path.is_file() else {}
-        with Gradebook(self.course.db_url, self.course.config.CourseDirectory.course_id) as gb:
-            if self.settings.deadline is not None:
-                for lecture in self.course.lectures:
-                    gb.update_or_create_assignment(lecture, duedate=_utc(self.settings.deadline))
-            for student in sorted(students):
-                known = gb.update_or_create_student(student)
-                name = name_of(student, roster)
-                if student in roster or (known.first_name is None and known.last_name is None):
-                    # a name typed in formgrader stays, unless the roster gives one
-                    gb.update_or_create_student(student, first_name=name.first_name, last_name=name.last_name,
-                                                email=name.email or known.email)
-
-    def names(self) -> dict[str, tuple[str, str, str | None]]:
-        """Student id -> (first name, last name, email) as the gradebook holds them."""
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.course.db_url, self.course.config.CourseDirectory.course_id) as gb:
-            return {s.id: (s.first_name or "", s.last_name or s.id, s.email) for s in gb.students}
 
     def _prepare(self, item: Found, released, digest: str) -> Job | None:
         """Check and stage one submission; return its execution job, or None when there is nothing to run."""
@@ -277,7 +249,7 @@ class Grader:
             found = self.evasions.pop((job.student, job.lecture), [])
             by_hand = evasion.send_to_review(executed, found) if found else []
             self._writes[outcome.key] = write = partial(record.record, self.course, job.student, job.lecture, executed,
-                                                        by_hand=by_hand, timestamp=_utc(self._handed_in.pop(outcome.key, None)))
+                                                        by_hand=by_hand, timestamp=utc(self._handed_in.pop(outcome.key, None)))
             score = write()
             self.timings.append(JobTimings(job.student, job.lecture, result.timings, time.perf_counter() - started))
             self._log(result, time.perf_counter() - started)
@@ -307,106 +279,13 @@ class Grader:
         self._final(outcome)
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    """``moment`` in UTC without a zone, as nbgrader's gradebook keeps times (naive: local time)."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def _duration(seconds: float) -> str:
     days, rest = divmod(int(seconds), 86400)
     return (f"{days} d " if days else "") + f"{rest // 3600} h {rest % 3600 // 60} min"
 
 
-def log_line(result: JobResult, record_s: float) -> str:
-    """One job in the grading log: when and where it ran, its status, where its time went."""
-    t = result.timings
-    when = datetime.fromtimestamp(result.started).isoformat(timespec="seconds")
-    return (f"{when}  worker {result.worker}  {result.student}/{result.lecture}  {result.status}  "
-            f"{result.ended - result.started:.2f} s: kernel start {t.kernel_start_s:.2f}, link {t.link_s:.2f}, "
-            f"cells {t.cells_s:.2f}, trusted checks {t.trusted_s:.2f} (student calls {t.calls_s:.2f}), "
-            f"shutdown {t.shutdown_s:.2f}; recorded in {record_s:.2f}")
-
-
 def _max_score(nb) -> float:
     return float(sum(nbgrader_meta(c).get("points", 0) or 0 for c in nb.cells if nbgrader_meta(c).get("grade")))
-
-
-class _Bar(Protocol):
-    """A progress bar: tqdm's, or none."""
-
-    def update(self, n: int) -> object: ...
-
-    def close(self) -> None: ...
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(total: int, enabled: bool) -> _Bar:
-    if not enabled:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc="grading", unit="notebook", file=sys.stderr)
-
-
-def refresh_scores(outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, record.CellGrade]],
-                   penalties: dict[tuple[str, str], float] | None = None) -> None:
-    """Scores from the gradebook as it is now: manual grades entered since the run count, late penalties off."""
-    for o in outcomes:
-        cells = grades.get((o.student, o.lecture))
-        if cells and o.status not in (MISSING, GRADER_ERROR):
-            o.score = sum(cell.score or 0.0 for cell in cells.values()) - (penalties or {}).get((o.student, o.lecture), 0.0)
-            o.needs_manual_grade = any(cell.needs_manual_grade for cell in cells.values())
-
-
-def write_outputs(grader: Grader, keys: list[tuple[str, str]]) -> list[Outcome]:
-    """grades.csv, feedback/<student>.html and report.html for the given (student, lecture) keys."""
-    from autograder.pipeline import feedback, report
-
-    out = grader.settings.out
-    outcomes = [grader.outcomes[k] for k in keys]
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*not in session.*")
-        grades = record.cell_grades(grader.course, keys)
-        penalties = record.late_penalties(grader.course, keys)
-    refresh_scores(outcomes, grades, penalties)
-    report.write_csv(out / "grades.csv", outcomes)
-    released = {lecture: nbformat.read(grader.course.path("release", None, lecture), as_version=4)
-                for lecture in grader.course.lectures}
-    listed = {lecture: exercise_list(nb) for lecture, nb in released.items()}
-    exercises = {lecture: {ex.id: ex.points for ex in mine} for lecture, mine in listed.items()}
-    report.write_wide_csv(out / "grades-wide.csv", outcomes, grades, exercises)
-    report.write_lms_csv(out / "lms.csv", outcomes, grader.course.lectures,
-                         {lecture: sum(points.values()) for lecture, points in exercises.items()}, grader.names())
-    by_student: dict[str, list[Outcome]] = {}
-    for outcome in outcomes:
-        by_student.setdefault(outcome.student, []).append(outcome)
-    for student, mine in by_student.items():
-        mine.sort(key=lambda o: o.lecture)
-        sections = []
-        for o in mine:
-            nb = None
-            if o.status not in (MISSING, INVALID, GRADER_ERROR):
-                nb = feedback.read_autograded(grader.course.path("autograded", student, o.lecture))
-            sections.append(feedback.render_lecture(o.lecture, o, nb, grades.get((student, o.lecture), {})))
-        pending = sum(cell.max_score for o in mine for cell in grades.get((student, o.lecture), {}).values()
-                      if cell.needs_manual_grade and o.status not in (MISSING, GRADER_ERROR))
-        feedback.write_student_page(out / "feedback" / f"{student}.html", student, sections,
-                                    sum(o.score for o in mine), sum(o.max_score for o in mine), pending=pending,
-                                    contents=[(o.lecture, o.score, o.max_score) for o in mine])
-    notes = list(grader.skipped)
-    if (note := sandboxes.get(grader.settings.limits.sandbox).note) is not None:
-        notes.append(note)
-    report.write_class_report(out / "report.html", outcomes, grades, grader.course.lectures, notes, listed)
-    return outcomes
 
 
 def grade(settings: Settings) -> int:
