@@ -9,6 +9,8 @@ import re
 
 from nbformat import NotebookNode
 
+from autograder.safe_text import writable
+
 HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.DOTALL | re.MULTILINE)
 
 
@@ -53,11 +55,7 @@ def clean_strings(value):
     escape text ``\\ud800``. Dicts are cleaned in place (a NotebookNode stays one).
     """
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-            return value
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return writable(value)
     if isinstance(value, dict):
         for key in list(value):
             clean = clean_strings(key)

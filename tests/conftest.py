@@ -15,6 +15,17 @@ settings.load_profile("course")
 _SESSION_START = __import__("time").time()
 
 
+@__import__("pytest").fixture(scope="module")
+def releases():
+    """lecture -> its released student notebook (notebooks/), for the grader's unit tests."""
+    import nbformat
+
+    from autograder.course import NOTEBOOKS
+    from tests.release_notebooks import LECTURES
+
+    return {lec: nbformat.read(NOTEBOOKS / f"{lec}.ipynb", as_version=4) for lec in LECTURES}
+
+
 def _report_screenshots(terminalreporter) -> None:
     """Say where the browser test left its screenshots (one per student notebook)."""
     from autograder.course import BUILD

@@ -22,8 +22,10 @@ pytestmark = pytest.mark.slow
 LECTURES = lecture_ids()
 
 
-def test_there_are_seven_lectures():
-    assert len(LECTURES) == 7, f"expected solutions/01-...ipynb to 07-...ipynb, found {LECTURES}"
+def test_the_lectures_are_numbered_from_01_without_a_gap():
+    numbers = [f"{i:02d}" for i in range(1, len(LECTURES) + 1)]
+    assert LECTURES and [lec[:2] for lec in LECTURES] == numbers, \
+        f"expected solutions/01-...ipynb to {numbers[-1] if numbers else '01'}-...ipynb, found {LECTURES}"
 
 
 def test_release_check_passes():
@@ -143,4 +145,18 @@ def test_no_student_facing_text_names_the_lecture_the_course_grew_from():
     texts = {p: p.read_text() for p in [*NOTEBOOKS.glob("*.ipynb"), *(ROOT / "lib" / "seqconv").glob("*.py")]}
     found = [f"{p.relative_to(ROOT)}: ...{t[max(m.start() - 40, 0):m.end() + 40]!r}..."
              for p, t in texts.items() for m in SOURCE_LECTURE.finditer(t)]
+    assert not found, "\n".join(found)
+
+
+# "the seed of NumPy's legacy global generator": a random generator's seed, not the lecture
+RANDOM_SEED = re.compile(r"\bthe seed of (?:NumPy's|Python's|the|an?) [\w' -]*?(?:generator|RNG)\b", re.IGNORECASE)
+
+
+def test_no_readme_or_benchmark_text_names_the_lecture_the_course_grew_from():
+    """The README, docs/ and the benchmarks (whose titles and candidates `make bench` writes into the
+    README) say what a thing is ("a plain Python loop"), never where it came from."""
+    texts = {p: p.read_text() for p in [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "bench").glob("*.py")]}
+    found = [f"{p.relative_to(ROOT)}: ...{t[max(m.start() - 40, 0):m.end() + 40]!r}..."
+             for p, t in texts.items() for m in SOURCE_LECTURE.finditer(t)
+             if not any(r.start() <= m.start() < r.end() for r in RANDOM_SEED.finditer(t))]
     assert not found, "\n".join(found)

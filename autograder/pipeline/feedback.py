@@ -4,83 +4,119 @@ Built from the autograded notebooks, not with nbgrader's generate_feedback (whic
 full test cells, hidden tests included). Here a test cell shows only its visible source;
 its result is pass or fail with the failure's one-line message; a hidden failure shows the
 grader's generic line. Tracebacks are never shown: they quote test code.
+
+This module decides what a page shows, as text capped by ``autograder.safe_text``; the
+templates ``feedback.html.j2`` and ``feedback_section.html.j2`` lay it out, autoescaped.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import re
-import reprlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import nbformat
+from markupsafe import Markup
 from nbformat import NotebookNode
 
 from autograder.cells import failure, is_test_cell, nbgrader_meta, split_test_source
+from autograder.pipeline.pages import escaped_size, render
 from autograder.pipeline.record import CellGrade
+from autograder.safe_text import (
+    MAX_COMMENT,
+    MAX_ERROR,
+    MAX_ERROR_NAME,
+    MAX_ERROR_VALUE,
+    MAX_FAILURE,
+    MAX_LABEL,
+    MAX_TEXT,
+    block_text,
+    detail_lines,
+    label_text,
+    plain_text,
+)
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-MAX_TEXT = 4000
-
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; border-bottom: 1px solid #ccc; }
-pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; font-size: .85rem; white-space: pre-wrap; }
-.cell { margin: 1rem 0; } .label { font-size: .8rem; color: #555; }
-.pass { color: #176b24; font-weight: bold; } .fail { color: #b3261e; font-weight: bold; } .manual { color: #7a5a00; font-weight: bold; }
-.status { padding: .1rem .4rem; border-radius: .3rem; background: #eee; }
-.comment { border-left: 3px solid #7a5a00; padding: .3rem .6rem; margin: .4rem 0; background: #fffbea; }
-table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; }
-"""
-
-
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 MAX_IMAGE_CHARS = 2_000_000  # base64 characters of one image
 MAX_OUTPUTS = 50  # outputs shown per cell
 MAX_SECTION = 1_500_000  # characters of one lecture's section (images included): past it, outputs are left out
-MAX_LABEL = 200  # a grade_id or other short value in a label
-MAX_DETAIL = 500  # one line of an outcome's details
-MAX_DETAILS = 2000  # all of them
 _WHITESPACE = re.compile(r"\s+")
+# The markup counted against a section's characters with what it wraps, as the section's template writes it
+_PRE = len("<pre></pre>")
+_FAIL_PRE = len('<pre class="fail"></pre>')
+_IMAGE = len('<img alt="plot" src="" style="max-width:100%">')
+_MANUAL = len(' <span class="manual"></span>')
+_ANSWER_LABEL = len("your answer ") + 100  # an answer's label, and about its cell's markup
+_TEST_LABEL = 300  # about a test's label and its cell's markup
 
 
-def _plain(value: object, limit: int | None = None) -> str:
-    """Any value as text that can be written as UTF-8 (a lone surrogate becomes ``\\ud800``),
-    cut to ``limit`` characters first (then marked ``...``)."""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = "".join(value)
-    if not isinstance(value, str):
-        value = _repr(value, limit or MAX_TEXT)
-    if limit is not None and len(value) > limit:
-        value = value[:limit] + "..."
-    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+@dataclass
+class Output:
+    """One output shown under an answer."""
+
+    kind: Literal["text", "error", "image"]
+    content: str  # the text, or the image as a data: URL
 
 
-def _repr(value: object, limit: int) -> str:
-    """repr() of a value from a notebook, without building megabytes of text first."""
-    short = reprlib.Repr()
-    short.maxstring = short.maxother = limit
-    return short.repr(value)
+@dataclass
+class ShownCell:
+    """A graded cell as the page shows it: the student's answer, or a test with its result."""
+
+    kind: Literal["answer", "test"]
+    grade_id: str
+    source: str  # the answer, or the test's visible part; empty when the section is full
+    points: str = ""  # "1 / 2 points" ("? / 2 points" not graded yet); empty for a cell without points
+    grading: str = ""  # an answer's points, or that the instructor grades it; empty for an answer without points
+    passed: bool = False  # a test's result
+    failure: str | None = None  # why a test failed
+    outputs: list[Output] = field(default_factory=list)  # an answer's
+    comment: str | None = None  # what the instructor wrote about it
 
 
-def _text(value: object, limit: int = MAX_TEXT) -> str:
-    """Escaped, capped, printable text; ``value`` can be anything a notebook holds."""
-    limit = min(limit, MAX_TEXT)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = "".join(value)
-    length = len(value) if isinstance(value, str) else None
-    value = _plain(value[:limit] if isinstance(value, str) else value, None if isinstance(value, str) else limit)
-    value = ANSI.sub("", value)
-    if length is not None and length > limit:
-        value += f"\n... ({length - limit:,} more characters not shown)"
-    return html.escape(value)
+@dataclass
+class Section:
+    """One lecture of a student's page."""
+
+    lecture: str
+    anchor: str  # the section's id, linked from the page's contents
+    status: str
+    score: float
+    max_score: float
+    details: list[str]  # the outcome's details, a line each
+    cells: list[ShownCell] = field(default_factory=list)
+    left_out: int = 0  # parts not shown because the section would be too large
 
 
-def _short(value: object, limit: int = MAX_LABEL) -> str:
-    """Escaped, capped text for a label (one line)."""
-    return html.escape(_plain(value, limit))
+@dataclass
+class ContentsEntry:
+    """A line of the page's contents: a lecture, its score, a link to its section."""
+
+    lecture: str
+    anchor: str
+    score: float
+    max_score: float
+
+
+class _Budget:
+    """What is left of a section's characters, counted as the page writes them (escaped, with their markup)."""
+
+    def __init__(self, left: int = MAX_SECTION):
+        self.left = left
+        self.refused = 0
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+
+    def take(self, text: str, markup: int = 0) -> str | None:
+        """``text`` when it fits in what is left (and then counted), else None (and counted as refused)."""
+        size = escaped_size(text) + markup
+        if size > self.left:
+            self.refused += 1
+            return None
+        self.left -= size
+        return text
 
 
 def _image_src(data: object) -> str | None:
@@ -105,47 +141,38 @@ def _image_src(data: object) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
-class _Budget:
-    """What is left of a section's characters."""
+def _outputs(cell: NotebookNode, budget: _Budget) -> list[Output]:
+    """An answer's outputs as shown: at most MAX_OUTPUTS, each while the section has room for it."""
+    shown: list[Output] = []
 
-    def __init__(self, left: int = MAX_SECTION):
-        self.left = left
-        self.refused = 0
+    def add(kind: Literal["text", "error", "image"], content: str, markup: int) -> None:
+        if budget.take(content, markup) is not None:
+            shown.append(Output(kind, content))
 
-    def take(self, part: str) -> str:
-        if len(part) > self.left:
-            self.refused += 1
-            return ""
-        self.left -= len(part)
-        return part
-
-
-def _outputs(cell: NotebookNode, budget: _Budget) -> str:
-    parts = []
     outputs = cell.get("outputs", [])
     if not isinstance(outputs, list):
-        return ""
+        return shown
     for out in outputs[:MAX_OUTPUTS]:
         if not isinstance(out, dict):
             continue
         kind = out.get("output_type")
         if kind == "stream":
-            parts.append(budget.take(f"<pre>{_text(out.get('text', ''))}</pre>"))
+            add("text", block_text(out.get("text", "")), _PRE)
         elif kind == "error":
-            error = f"{_plain(out.get('ename', ''), 200)}: {_plain(out.get('evalue', ''), 2000)}"
-            parts.append(budget.take(f'<pre class="fail">{_text(error, 1000)}</pre>'))
+            error = f"{plain_text(out.get('ename', ''), MAX_ERROR_NAME)}: {plain_text(out.get('evalue', ''), MAX_ERROR_VALUE)}"
+            add("error", block_text(error, MAX_ERROR), _FAIL_PRE)
         elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
             if not isinstance(data, dict):
                 continue
             src = next((s for s in (_image_src(data.get(m)) for m in ("image/png", "image/jpeg") if m in data) if s), None)
             if src:
-                parts.append(budget.take(f'<img alt="plot" src="{html.escape(src)}" style="max-width:100%">'))
+                add("image", src, _IMAGE)
             elif "text/plain" in data:
-                parts.append(budget.take(f"<pre>{_text(data['text/plain'])}</pre>"))
+                add("text", block_text(data["text/plain"]), _PRE)
     if len(outputs) > MAX_OUTPUTS:
-        parts.append(f"<pre>... {len(outputs) - MAX_OUTPUTS:,} more outputs not shown</pre>")
-    return "".join(parts)
+        shown.append(Output("text", f"... {len(outputs) - MAX_OUTPUTS:,} more outputs not shown"))
+    return shown
 
 
 def _number(value: object, default: float = 0.0) -> float:
@@ -158,32 +185,14 @@ def _number(value: object, default: float = 0.0) -> float:
     return float(value)
 
 
-def _details(details: list) -> str:
-    """The outcome's details as list items: each line and all of them capped."""
-    items, budget = [], MAX_DETAILS
-    for d in details:
-        if budget <= 0:
-            items.append("<li>... (more not shown)</li>")
-            break
-        text = _plain(d, MAX_DETAIL)[:budget]
-        budget -= len(text)
-        items.append(f"<li>{html.escape(text)}</li>")
-    return "".join(items)
-
-
 def _anchor(lecture: str) -> str:
-    return "lecture-" + re.sub(r"[^A-Za-z0-9_-]", "_", _plain(lecture, MAX_LABEL))
+    return "lecture-" + re.sub(r"[^A-Za-z0-9_-]", "_", plain_text(lecture, MAX_LABEL))
 
 
-def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[str, CellGrade]) -> str:
-    """HTML section for one lecture of one student. ``grades``: grade_id -> its grade in the gradebook."""
-    head = (f'<h2 id="{_anchor(lecture)}">{_short(lecture)} <span class="status">{_short(outcome.status)}</span> '
-            f"{_number(outcome.score):g} / {_number(outcome.max_score):g}</h2>")
-    details = _details(outcome.details)
-    body = [head, f"<ul>{details}</ul>" if details else ""]
-    if nb is None:
-        return "".join(body)
+def _shown_cells(nb: NotebookNode, grades: dict[str, CellGrade]) -> tuple[list[ShownCell], int]:
+    """The notebook's graded cells as shown, and how many parts were left out (the section was full)."""
     budget = _Budget()
+    cells: list[ShownCell] = []
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
@@ -195,58 +204,54 @@ def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[
             known = None
         score, max_score, manual = (known.score, known.max_score, known.needs_manual_grade) if known is not None else (
             None, meta.get("points", 0), False)
-        comment = (f'<div class="comment">Your instructor: {_text(known.comment, 2000)}</div>'
-                   if known is not None and known.comment else "")
+        comment = block_text(known.comment, MAX_COMMENT) if known is not None and known.comment else None
         shown = f"{_number(score):g}" if score is not None else "?"
         points = f"{shown} / {_number(max_score):g} points" if meta.get("grade") else ""
+        label = label_text(grade_id)
         source = cell.get("source", "")
-        source = source if isinstance(source, str) else _plain(source, MAX_TEXT)
+        source = source if isinstance(source, str) else plain_text(source, MAX_TEXT)
         if is_test_cell(cell):
             try:
                 message = failure(cell)
             except Exception:  # noqa: BLE001 - an output nbformat let through but not as expected
                 message = "the test's output cannot be read"
-            passed = message is None
-            verdict = '<span class="pass">passed</span>' if passed else '<span class="fail">failed</span>'
+            why = block_text(message, MAX_FAILURE) if message else None
+            budget.spend((_FAIL_PRE + escaped_size(why) if why is not None else 0) + _TEST_LABEL)
             visible, _ = split_test_source(source)
-            message_html = f'<pre class="fail">{_text(message, 1500)}</pre>' if message else ""
-            budget.left -= len(message_html) + 300  # the label, the markup
-            body.append(f'<div class="cell"><div class="label">test {_short(grade_id)}: {verdict} ({points})</div>'
-                        f"<pre>{budget.take(_text(visible))}</pre>{message_html}{comment}</div>")
+            cells.append(ShownCell("test", label, budget.take(block_text(visible)) or "", points=points,
+                                   passed=message is None, failure=why, comment=comment))
         elif meta.get("solution"):
-            label = f"your answer {_short(grade_id)}"
-            if meta.get("grade"):
-                label += f' <span class="manual">{"to be graded by your instructor" if manual else points}</span>'
-            budget.left -= len(label) + 100
-            body.append(f'<div class="cell"><div class="label">{label}</div><pre>{budget.take(_text(source))}</pre>'
-                        f"{_outputs(cell, budget)}{comment}</div>")
+            grading = ("to be graded by your instructor" if manual else points) if meta.get("grade") else ""
+            budget.spend(_ANSWER_LABEL + escaped_size(label) + (_MANUAL + escaped_size(grading) if grading else 0))
+            answer = budget.take(block_text(source)) or ""
+            cells.append(ShownCell("answer", label, answer, points=points, grading=grading,
+                                   outputs=_outputs(cell, budget), comment=comment))
         if budget.left <= 0:
             budget.refused += 1
             break
-    if budget.refused:
-        body.append(f"<p>Some of this notebook is not shown here: its page would be too large ({budget.refused:,} parts left out).</p>")
-    return "".join(body)
+    return cells, budget.refused
 
 
-def write_student_page(path: Path, student: str, sections: list[str], total: float, max_total: float, *,
+def render_lecture(lecture: str, outcome, nb: NotebookNode | None, grades: dict[str, CellGrade]) -> Markup:
+    """HTML section for one lecture of one student. ``grades``: grade_id -> its grade in the gradebook."""
+    section = Section(label_text(lecture), _anchor(lecture), label_text(outcome.status), _number(outcome.score),
+                      _number(outcome.max_score), detail_lines(outcome.details))
+    if nb is not None:
+        section.cells, section.left_out = _shown_cells(nb, grades)
+    return render("feedback_section.html.j2", section=section)
+
+
+def write_student_page(path: Path, student: str, sections: Sequence[Markup], total: float, max_total: float, *,
                        pending: float = 0.0, contents: Sequence[tuple[str, float, float]] = ()) -> None:
-    """The student's page. ``pending``: points of written answers not graded yet (not counted as 0 in
-    the headline); ``contents``: (lecture, score, max) of each section, for the table of contents."""
+    """The student's page, made of ``render_lecture``'s sections. ``pending``: points of written answers
+    not graded yet (not counted as 0 in the headline); ``contents``: (lecture, score, max) of each
+    section, for the table of contents."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    waiting = (f" graded so far ({_number(pending):g} more to be graded by your instructor)" if pending else "")
-    toc = "".join(f'<li><a href="#{_anchor(lecture)}">{_short(lecture)}</a>: {_number(score):g} / {_number(most):g}</li>'
-                  for lecture, score, most in contents)
-    path.write_text(
-        f'<!doctype html><html><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        f"<title>Feedback for {_short(student)}</title>"
-        f"<style>{STYLE}</style></head><body><h1>Feedback for {_short(student)}: {_number(total):g} / "
-        f"{_number(max_total - pending):g} points{waiting}</h1>"
-        + (f"<nav><ul>{toc}</ul></nav>" if toc else "")
-        + "<p>For each exercise: your answer, then each test with its result. Hidden tests are not shown; "
-        "when one fails, its line says so.</p>" + "".join(sections) + "</body></html>",
-        encoding="utf-8", errors="backslashreplace",
-    )
+    page = render("feedback.html.j2", student=label_text(student), total=_number(total),
+                  graded_max=_number(max_total - pending), pending=_number(pending), sections=sections,
+                  contents=[ContentsEntry(label_text(lecture), _anchor(lecture), _number(score), _number(most))
+                            for lecture, score, most in contents])
+    path.write_text(page, encoding="utf-8", errors="backslashreplace")
 
 
 def read_autograded(path: Path) -> NotebookNode | None:

@@ -11,12 +11,12 @@ report is what the instructor and the student read.
 from __future__ import annotations
 
 import json
-import reprlib
 
 import nbformat
 from nbformat import NotebookNode
 
 from autograder.cells import nbgrader_meta
+from autograder.safe_text import MAX_MESSAGE, quoted
 
 METADATA_KEYS = ("grade", "solution", "locked", "points", "cell_type")
 MAX_PROBLEMS = 50  # sentences listed; then how many more
@@ -53,9 +53,9 @@ def load(content: bytes | None) -> NotebookNode:
         nb = nbformat.reads(json.dumps(raw), as_version=4)
         nbformat.validate(nb)
     except nbformat.ValidationError as exc:
-        raise InvalidNotebook(f"does not follow the nbformat 4 schema: {exc.message[:200]}") from None
+        raise InvalidNotebook(f"does not follow the nbformat 4 schema: {exc.message[:MAX_MESSAGE]}") from None
     except Exception as exc:  # noqa: BLE001 - anything nbformat chokes on is an invalid notebook
-        raise InvalidNotebook(f"cannot be read as a notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
+        raise InvalidNotebook(f"cannot be read as a notebook ({type(exc).__name__}: {str(exc)[:MAX_MESSAGE]})") from None
     return nb
 
 
@@ -94,24 +94,10 @@ def _protected(meta: dict) -> bool:
     return bool(meta.get("locked")) or (bool(meta.get("grade")) and not meta.get("solution"))
 
 
-def _quote(value: object) -> str:
-    """A student-controlled value (a grade_id, a metadata value: any JSON value) for a message:
-    its repr, at most 80 characters (repr escapes a lone surrogate, so the message is printable)."""
-    if isinstance(value, str):
-        return repr(value[:200])[:80]  # the first characters only: a grade_id can be megabytes
-    short = reprlib.Repr()  # a list or dict of megabytes, nested deeply: never all of it
-    short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
-    try:
-        text = short.repr(value)
-    except Exception:  # noqa: BLE001 - whatever the value, the message is written
-        text = f"<{type(value).__name__}>"
-    return text[:80]
-
-
 def _key(grade_id: object) -> object:
     """A submitted grade_id as a dict key: strings as they are (the release's are strings),
     anything else (a number, a list, ...) as a key that matches no released cell."""
-    return grade_id if isinstance(grade_id, str) else ("not a string", _quote(grade_id))
+    return grade_id if isinstance(grade_id, str) else ("not a string", quoted(grade_id))
 
 
 def _source(cell: NotebookNode) -> str:
@@ -125,7 +111,7 @@ def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
     """Every change to the release's graded or locked cells, as short sentences (empty: none).
 
     The release's grade_ids are the course's own and named as they are; everything of the
-    student's (an unknown grade_id, a metadata value) is quoted with repr, cut to 80 characters.
+    student's (an unknown grade_id, a metadata value) is quoted with repr, cut to MAX_QUOTE characters.
     """
     reference = {}
     for cell in released.cells:
@@ -140,7 +126,7 @@ def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
         if "grade_id" in meta:
             by_id.setdefault(_key(meta["grade_id"]), []).append(cell)
         elif raw is not None and (not isinstance(raw, dict) or any(meta.get(k) for k in ("grade", "solution", "locked"))):
-            problems.append(f"cell {index + 1} carries nbgrader metadata of its own ({_quote(raw)}), ignored")
+            problems.append(f"cell {index + 1} carries nbgrader metadata of its own ({quoted(raw)}), ignored")
 
     for grade_id, (ref_cell, ref_meta) in reference.items():
         cells = by_id.get(grade_id, [])
@@ -154,16 +140,16 @@ def tampering(submitted: NotebookNode, released: NotebookNode) -> list[str]:
         meta = nbgrader_meta(cell)
         cell_type = cell.get("cell_type")
         if cell_type != ref_cell.cell_type:
-            problems.append(f"changed the type of cell {grade_id} ({ref_cell.cell_type} -> {_quote(cell_type)})")
+            problems.append(f"changed the type of cell {grade_id} ({ref_cell.cell_type} -> {quoted(cell_type)})")
         changed = [k for k in METADATA_KEYS if meta.get(k) != ref_meta.get(k)]
         if changed:
-            what = ", ".join(f"{k} {_quote(ref_meta.get(k))} -> {_quote(meta.get(k))}" for k in changed)
+            what = ", ".join(f"{k} {quoted(ref_meta.get(k))} -> {quoted(meta.get(k))}" for k in changed)
             problems.append(f"changed the metadata of cell {grade_id}: {what}")
         if _protected(ref_meta) and _source(cell).rstrip() != _source(ref_cell).rstrip():
             problems.append(f"edited locked cell {grade_id}")
     extra = [g for g in by_id if g not in reference]
     for grade_id in sorted(extra, key=repr):
-        shown = grade_id[1] if isinstance(grade_id, tuple) else _quote(grade_id)
+        shown = grade_id[1] if isinstance(grade_id, tuple) else quoted(grade_id)
         problems.append(f"graded cell {shown} is not in the release")
     if len(problems) > MAX_PROBLEMS:
         problems[MAX_PROBLEMS:] = [f"... and {len(problems) - MAX_PROBLEMS} more changes"]

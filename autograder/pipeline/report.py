@@ -7,50 +7,30 @@ grades.csv has one row per student and notebook, then one ``total`` row per stud
 ``status`` is one of graded, missing, invalid notebook, timeout, kernel died, tampered,
 grader error; ``score`` includes manual grades entered in the gradebook; ``details`` says
 why (joined with " | "); ``source`` is the file that was graded.
+
+Every text of a student's is capped by ``autograder.safe_text``; the class report is the template
+``report.html.j2`` (autoescaped), its plot drawn by ``score_plot``.
 """
 
 from __future__ import annotations
 
-import base64
 import csv
-import html
-import io
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from autograder.pipeline.exercises import Exercise, exercise_id
 from autograder.pipeline.journal import Outcome
+from autograder.pipeline.pages import render
 from autograder.pipeline.record import CellGrade
+from autograder.pipeline.score_plot import score_plot_png
+from autograder.safe_text import MAX_DETAIL, MAX_KEY, details_field, field_text, writable
 from autograder.status import Status
 
 CSV_COLUMNS = ["student", "notebook", "status", "score", "max_score", "needs_manual_grade", "details", "source"]
-MAX_DETAIL = 500  # characters of one details entry
-MAX_DETAILS = 2000  # characters of the details field (all entries)
-MAX_FIELD = 300  # characters of any other field (a source path, a note)
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 SHORT = {Status.GRADED: "", Status.MISSING: "missing", Status.INVALID: "invalid", Status.TIMEOUT: "timeout",
          Status.KERNEL_DIED: "died", Status.TAMPERED: "tampered", Status.GRADER_ERROR: "ERROR"}
-
-
-def clean(value: object, limit: int = MAX_FIELD) -> str:
-    """Any value as text that can be written as UTF-8, at most ``limit`` characters (cut ones end
-    in ``...``); a lone surrogate (valid in JSON, not in UTF-8) is written as ``\\ud800``."""
-    text = value if isinstance(value, str) else str(value)
-    text = text[:limit + 1].encode("utf-8", "backslashreplace").decode("utf-8")
-    return text if len(text) <= limit else text[:max(0, limit - 3)] + "..."
-
-
-def details_text(details: list) -> str:
-    """An outcome's details as one field: each entry at most MAX_DETAIL characters, all of them
-    at most MAX_DETAILS (a student's notebook can put anything in a message)."""
-    parts, size = [], 0
-    for d in details:
-        parts.append(clean(d, MAX_DETAIL))
-        size += len(parts[-1]) + 3
-        if size > MAX_DETAILS:
-            break
-    return clean(" | ".join(parts), MAX_DETAILS)
 
 
 def write_csv(path: Path, outcomes: list) -> None:
@@ -64,11 +44,11 @@ def write_csv(path: Path, outcomes: list) -> None:
         for student in sorted(by_student):
             rows = sorted(by_student[student], key=lambda o: o.lecture)
             for o in rows:
-                writer.writerow([clean(o.student), clean(o.lecture), clean(o.status), f"{o.score:g}", f"{o.max_score:g}",
-                                 str(o.needs_manual_grade).lower(), details_text(o.details), clean(o.origin)])
+                writer.writerow([field_text(o.student), field_text(o.lecture), field_text(o.status), f"{o.score:g}", f"{o.max_score:g}",
+                                 str(o.needs_manual_grade).lower(), details_field(o.details), field_text(o.origin)])
             statuses = Counter(o.status for o in rows)
             summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
-            writer.writerow([clean(student), "total", clean(summary), f"{sum(o.score for o in rows):g}",
+            writer.writerow([field_text(student), "total", field_text(summary), f"{sum(o.score for o in rows):g}",
                              f"{sum(o.max_score for o in rows):g}", str(any(o.needs_manual_grade for o in rows)).lower(), "", ""])
 
 
@@ -105,7 +85,7 @@ def write_wide_csv(path: Path, outcomes: list[Outcome], grades: dict[tuple[str, 
                     if cell.graded:
                         earned[(lecture, _exercise(grade_id))] += cell.score or 0.0
             totals = [mine[lecture].score if lecture in mine else 0.0 for lecture in exercises]
-            writer.writerow([clean(student), *(f"{earned[key]:g}" for key in columns), *(f"{t:g}" for t in totals),
+            writer.writerow([field_text(student), *(f"{earned[key]:g}" for key in columns), *(f"{t:g}" for t in totals),
                              f"{sum(totals):g}", str(any(o.needs_manual_grade for o in mine.values())).lower()])
 
 
@@ -128,7 +108,7 @@ def write_lms_csv(path: Path, outcomes: list[Outcome], lectures: list[str], max_
         for student, mine in sorted(by_student.items()):
             first, last, email = names.get(student, ("", student, None))
             shown = f"{last}, {first}" if first else last
-            writer.writerow([clean(shown), clean(student), clean(email or ""),
+            writer.writerow([field_text(shown), field_text(student), field_text(email or ""),
                              *(f"{mine[lecture].score:g}" if lecture in mine else "" for lecture in lectures)])
 
 
@@ -145,7 +125,7 @@ def terminal_table(outcomes: list, lectures: list[str]) -> str:
     for student in sorted(table):
         mine = [o for o in outcomes if o.student == student]
         total = f"{sum(o.score for o in mine):g}/{sum(o.max_score for o in mine):g}"
-        rows.append([clean(student, 100)] + [table[student].get(lecture, "") for lecture in lectures] + [total])
+        rows.append([field_text(student, MAX_KEY)] + [table[student].get(lecture, "") for lecture in lectures] + [total])
     widths = [max(len(str(r[i])) for r in [headers] + rows) for i in range(len(headers))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(headers, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
@@ -155,63 +135,61 @@ def terminal_table(outcomes: list, lectures: list[str]) -> str:
     if any(o.needs_manual_grade for o in outcomes):
         lines.append("* written answers wait for manual grading (nbgrader formgrader on the course workspace)")
     lines.append("statuses: " + ", ".join(f"{s} {counts[s]}" for s in sorted(counts)))
-    return clean("\n".join(lines), 10**9)
+    return writable("\n".join(lines))
 
 
 def _exercise(grade_id: object) -> str:
-    return exercise_id(clean(grade_id, 100))
+    return exercise_id(field_text(grade_id, MAX_KEY))
 
 
-def _plot_png(cell_scores: dict[str, dict[str, list[float]]], points: dict[tuple[str, str], float]) -> str:
-    """Per lecture, the distribution of each exercise's score fraction (0 to 1) over students;
-    ``points``: (lecture, exercise) -> its points, shown under its name."""
-    import matplotlib
+@dataclass
+class StudentRow:
+    """A row of the class report's students table."""
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    import numpy as np
+    name: str
+    page: str  # their feedback page's name (without .html), quoted for a URL
+    scores: list[str]  # per notebook: the score, the status when it was not graded, or empty
+    total: str
 
-    lectures = sorted(cell_scores)
-    if not lectures:
-        return ""
-    columns = min(4, len(lectures))
-    rows = -(-len(lectures) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(3.0 * columns, 2.8 * rows), sharey=True, squeeze=False)
-    rng = np.random.default_rng(0)  # jitter only
-    for ax in axes.flat[len(lectures):]:
-        ax.set_visible(False)
-    for ax, lecture in zip(axes.flat, lectures, strict=False):   # the grid may have more axes than lectures
-        exercises = sorted(cell_scores[lecture])
-        for x, exercise in enumerate(exercises):
-            values = np.asarray(cell_scores[lecture][exercise])
-            ax.scatter(x + rng.uniform(-0.15, 0.15, size=values.size), values, s=12, alpha=0.6)
-            ax.hlines(values.mean(), x - 0.3, x + 0.3, color="black")
-        ax.set_xticks(range(len(exercises)),
-                      [f"{e}\n{points[(lecture, e)]:g} pts" if (lecture, e) in points else e for e in exercises])
-        ax.set_title(lecture, fontsize=9)
-        ax.set_ylim(-0.05, 1.05)
-        ax.set_xlabel("exercise")
-    for row in axes:
-        row[0].set_ylabel("score / max points")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode()
+
+@dataclass
+class HiddenFailure:
+    """A hidden check that failed, for the instructor only."""
+
+    student: str
+    lecture: str
+    test: str  # the test cell's grade_id
+    why: str  # the check's failure message
+
+
+@dataclass
+class ClassReport:
+    """What report.html shows, every text capped; each table a list of rows of cells."""
+
+    student_count: int
+    lectures: list[str]
+    notes: list[str]
+    statuses: list[str]
+    notebooks: list[list[str]]  # per notebook: its name, how many of each status, the mean score
+    exercises: list[list[str]]  # per exercise: notebook, title, points, graded, mean, waiting for a grade by hand
+    plot_png: str  # base64 PNG of the scores per exercise; "" when nothing was graded
+    students: list[StudentRow]
+    problems: list[list[str]]  # per submission that is not plainly graded: student, notebook, status, details
+    hidden_failures: list[HiddenFailure]
 
 
 def _score_cell(outcome: Outcome | None) -> str:
     """A students-table cell: the score, or the status when the notebook was not graded."""
     if outcome is None:
-        return "<td></td>"
+        return ""
     if not Status(outcome.status).executed:
-        return f"<td>{html.escape(clean(outcome.status))}</td>"
+        return field_text(outcome.status)
     pending = " (+ by hand)" if outcome.needs_manual_grade else ""
-    return f"<td>{outcome.score:g} / {outcome.max_score:g}{pending}</td>"
+    return f"{outcome.score:g} / {outcome.max_score:g}{pending}"
 
 
 def _exercise_rows(exercises: dict[str, list[Exercise]], cell_scores: dict[str, dict[str, list[float]]],
-                   grades: dict[tuple[str, str], dict[str, CellGrade]]) -> str:
+                   grades: dict[tuple[str, str], dict[str, CellGrade]]) -> list[list[str]]:
     """The exercises table's rows: title, points, how many were graded and their mean, how many wait for a hand."""
     pending: Counter[tuple[str, str]] = Counter()
     for (_student, lecture), cells in grades.items():
@@ -222,17 +200,13 @@ def _exercise_rows(exercises: dict[str, list[Exercise]], cell_scores: dict[str, 
         for ex in mine:
             fractions = cell_scores.get(lecture, {}).get(ex.id, [])
             mean = f"{sum(fractions) / len(fractions) * ex.points:.2f}" if fractions else ""
-            rows.append(f"<tr><td>{html.escape(clean(lecture))}</td><td>{html.escape(clean(ex.label))}</td>"
-                        f"<td>{ex.points:g}{' (written)' if ex.written else ''}</td><td>{len(fractions)}</td>"
-                        f"<td>{mean}</td><td>{pending[(lecture, ex.id)] or ''}</td></tr>")
-    return "".join(rows)
+            rows.append([field_text(lecture), field_text(ex.label), f"{ex.points:g}{' (written)' if ex.written else ''}",
+                         str(len(fractions)), mean, str(pending[(lecture, ex.id)] or "")])
+    return rows
 
 
-def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str], dict[str, CellGrade]],
-                       lectures: list[str], notes: list[str], exercises: dict[str, list[Exercise]] | None = None) -> None:
-    """HTML class report: statuses per lecture, mean scores, the exercises (``exercises``: lecture ->
-    its exercises, titles and points) with the distribution of their scores, a row per student."""
-    exercises = exercises or {}
+def _cell_scores(grades: dict[tuple[str, str], dict[str, CellGrade]]) -> dict[str, dict[str, list[float]]]:
+    """Lecture -> exercise -> each student's score fraction on it (written answers once graded)."""
     cell_scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for (_student, lecture), cells in grades.items():
         per_exercise: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -244,56 +218,45 @@ def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str],
         for exercise, (score, max_score) in per_exercise.items():
             if max_score:
                 cell_scores[lecture][exercise].append(score / max_score)
-    png = _plot_png({k: dict(v) for k, v in cell_scores.items()},
-                    {(lecture, ex.id): ex.points for lecture, mine in exercises.items() for ex in mine})
-    exercise_rows = _exercise_rows(exercises, cell_scores, grades)
+    return cell_scores
+
+
+def _notebook_row(lecture: str, outcomes: list[Outcome], statuses: list[Status]) -> list[str]:
+    """A row of the statuses table: the notebook, how many of each status, its mean score (handed in)."""
+    mine = [o for o in outcomes if o.lecture == lecture]
+    counts = Counter(o.status for o in mine)
+    graded = [o for o in mine if o.status != Status.MISSING]
+    mean = sum(o.score for o in graded) / len(graded) if graded else 0.0
+    max_score = max((o.max_score for o in mine), default=0.0)
+    return [field_text(lecture), *(str(counts.get(s, 0)) for s in statuses), f"{mean:.2f} / {max_score:g}"]
+
+
+def write_class_report(path: Path, outcomes: list, grades: dict[tuple[str, str], dict[str, CellGrade]],
+                       lectures: list[str], notes: list[str], exercises: dict[str, list[Exercise]] | None = None) -> None:
+    """HTML class report: statuses per lecture, mean scores, the exercises (``exercises``: lecture ->
+    its exercises, titles and points) with the distribution of their scores, a row per student."""
+    exercises = exercises or {}
+    cell_scores = _cell_scores(grades)
+    png = score_plot_png({k: dict(v) for k, v in cell_scores.items()},
+                         {(lecture, ex.id): ex.points for lecture, mine in exercises.items() for ex in mine})
     statuses = sorted({o.status for o in outcomes})
-    rows = []
-    for lecture in lectures:
-        mine = [o for o in outcomes if o.lecture == lecture]
-        counts = Counter(o.status for o in mine)
-        graded = [o for o in mine if o.status != Status.MISSING]
-        mean = sum(o.score for o in graded) / len(graded) if graded else 0.0
-        max_score = max((o.max_score for o in mine), default=0.0)
-        rows.append("<tr><td>" + html.escape(clean(lecture)) + "</td>" + "".join(f"<td>{counts.get(s, 0)}</td>" for s in statuses)
-                    + f"<td>{mean:.2f} / {max_score:g}</td></tr>")
-    problems = [o for o in outcomes if o.status != Status.GRADED]
-    problem_rows = "".join(
-        f"<tr><td>{html.escape(clean(o.student))}</td><td>{html.escape(clean(o.lecture))}</td><td>{html.escape(clean(o.status))}</td>"
-        f"<td>{html.escape(details_text(o.details))}</td></tr>" for o in sorted(problems, key=lambda o: (o.student, o.lecture)))
-    by_student = _by_student(outcomes)
-    student_rows = "".join(
-        f'<tr><td><a href="feedback/{html.escape(quote(clean(student), safe=""))}.html">{html.escape(clean(student))}</a></td>'
-        + "".join(_score_cell(mine.get(lecture)) for lecture in lectures)
-        + f"<td>{sum(o.score for o in mine.values()):g} / {sum(o.max_score for o in mine.values()):g}</td></tr>"
-        for student, mine in sorted(by_student.items()))
-    hidden_rows = "".join(
-        f"<tr><td>{html.escape(clean(o.student))}</td><td>{html.escape(clean(o.lecture))}</td><td>{html.escape(clean(test))}</td>"
-        f"<td><code>{html.escape(clean(why, MAX_DETAIL))}</code></td></tr>"
-        for o in sorted(outcomes, key=lambda o: (o.student, o.lecture)) for test, why in sorted(o.hidden_failures.items()))
-    note_items = "".join(f"<li>{html.escape(clean(n))}</li>" for n in notes)
-    students = len({o.student for o in outcomes})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>Class report</title><style>'
-        "body{font-family:system-ui,sans-serif;max-width:75rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem}</style></head><body>"
-        f"<h1>Class report: {students} students, {len(lectures)} notebooks</h1>"
-        + (f"<ul>{note_items}</ul>" if note_items else "")
-        + "<h2>Statuses and mean scores per notebook</h2><table><tr><th>notebook</th>"
-        + "".join(f"<th>{html.escape(clean(s))}</th>" for s in statuses) + "<th>mean score (handed in)</th></tr>" + "".join(rows) + "</table>"
-        + ("<h2>Exercises</h2><table><tr><th>notebook</th><th>exercise</th><th>points</th><th>graded</th>"
-           "<th>mean score (graded)</th><th>waiting for a grade by hand</th></tr>" + exercise_rows + "</table>"
-           if exercise_rows else "")
-        + (f'<h2>Scores per exercise</h2><p>Each dot a student, the bar the mean; written answers once graded.</p><img alt="score distribution per exercise" style="max-width:100%" src="data:image/png;base64,{png}">' if png else "")
-        + "<h2>Students</h2><table><tr><th>student (their feedback)</th>"
-        + "".join(f"<th>{html.escape(clean(lecture))}</th>" for lecture in lectures) + "<th>total</th></tr>" + student_rows + "</table>"
-        + "<h2>Submissions that need a look</h2><table><tr><th>student</th><th>notebook</th><th>status</th><th>details</th></tr>"
-        + problem_rows + "</table>"
-        + "<h2>Hidden tests that failed</h2><p>For you only (to settle a question about a grade): the students' "
-        "feedback says that a hidden test failed, never which check or why.</p>"
-        + "<table><tr><th>student</th><th>notebook</th><th>test cell</th><th>the hidden check's failure</th></tr>"
-        + hidden_rows + "</table></body></html>",
-        encoding="utf-8", errors="backslashreplace",
+    by_outcome = sorted(outcomes, key=lambda o: (o.student, o.lecture))
+    report = ClassReport(
+        student_count=len({o.student for o in outcomes}),
+        lectures=[field_text(lecture) for lecture in lectures],
+        notes=[field_text(n) for n in notes],
+        statuses=[field_text(s) for s in statuses],
+        notebooks=[_notebook_row(lecture, outcomes, statuses) for lecture in lectures],
+        exercises=_exercise_rows(exercises, cell_scores, grades),
+        plot_png=png,
+        students=[StudentRow(field_text(student), quote(field_text(student), safe=""),
+                             [_score_cell(mine.get(lecture)) for lecture in lectures],
+                             f"{sum(o.score for o in mine.values()):g} / {sum(o.max_score for o in mine.values()):g}")
+                  for student, mine in sorted(_by_student(outcomes).items())],
+        problems=[[field_text(o.student), field_text(o.lecture), field_text(o.status), details_field(o.details)]
+                  for o in by_outcome if o.status != Status.GRADED],
+        hidden_failures=[HiddenFailure(field_text(o.student), field_text(o.lecture), field_text(test), field_text(why, MAX_DETAIL))
+                         for o in by_outcome for test, why in sorted(o.hidden_failures.items())],
     )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render("report.html.j2", report=report), encoding="utf-8", errors="backslashreplace")
