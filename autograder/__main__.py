@@ -98,9 +98,9 @@ def _formgrader(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder.backends import ClusterError, ClusterOptions
+    from autograder.model import Limits
     from autograder.pipeline.grade import Settings, grade
     from autograder.runner import sandboxes
-    from autograder.runner.execute import Limits
 
     cluster = None
     if args.scheduler or args.scheduler_file:

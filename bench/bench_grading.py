@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 from autograder.course import BUILD, put_interpreter_scripts_on_path
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
 from autograder.pipeline.run_log import JobTimings
 from autograder.pipeline.workspace import CourseWorkspace
 from autograder.runner import kernel_view, warm_kernels
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes import bubblewrap
 from autograder.workbook import make_examples
 

@@ -38,10 +38,9 @@ def _make_class(folder: Path, notebooks: int, template: str = "ada") -> None:
 def child(notebooks: int, db_url: str | None) -> dict:
     """In a fresh interpreter: grade ``notebooks`` with execution stubbed; seconds and peak memory."""
     import autograder.backends.local_pool as backends
+    from autograder.model import JobResult, Limits
     from autograder.pipeline import grade as grading
     from autograder.pipeline.outputs import write_outputs
-    from autograder.runner.execute import Limits
-    from autograder.runner.jobs import JobResult
 
     def executed_as_sent(job):   # the worker's part, left out
         return JobResult(job.student, job.lecture, grading.GRADED, job.notebook_json, [])
@@ -73,8 +72,8 @@ def _worker_s_per_notebook(notebooks: int = 6) -> float:
     """A real notebook's execution time in one sandboxed worker (median over a few of ada's)."""
     import statistics
 
+    from autograder.model import Limits
     from autograder.pipeline.grade import Grader, Settings
-    from autograder.runner.execute import Limits
     from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,8 +93,8 @@ def _dask_vs_pool(students: int) -> tuple[float, float, int]:
 
     from autograder.backends import ClusterOptions
     from autograder.course import lecture_ids
+    from autograder.model import Limits
     from autograder.pipeline.grade import Grader, Settings
-    from autograder.runner.execute import Limits
     from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
     limits = Limits(sandbox="bwrap" if bwrap_problem() is None else "none")

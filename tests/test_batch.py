@@ -9,10 +9,10 @@ import sqlite3
 import pytest
 
 from autograder.course import put_interpreter_scripts_on_path
+from autograder.model import Outcome, Status
 from autograder.pipeline.batch import BatchedResults
-from autograder.pipeline.journal import Journal, Outcome
+from autograder.pipeline.journal import Journal
 from autograder.pipeline.nbgrader_reuse import reused
-from autograder.status import Status
 
 
 class FakeWrites:
@@ -151,10 +151,9 @@ def test_a_notebook_the_gradebook_refuses_costs_no_other_result(tmp_path, monkey
     written again, ben's is a grader error, and the gradebook and the journal agree on the rest."""
     import autograder.backends.local_pool as backends
     from autograder.course import lecture_ids
+    from autograder.model import JobResult, Limits
     from autograder.pipeline import grade as grading
     from autograder.pipeline import record
-    from autograder.runner.execute import Limits
-    from autograder.runner.jobs import JobResult
     from tests.example_class import write_class
 
     lectures = lecture_ids()[:2]

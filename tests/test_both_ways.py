@@ -30,8 +30,8 @@ import pytest
 
 from autograder.cells import failure, is_answer_cell, is_test_cell, nbgrader_meta
 from autograder.course import NOTEBOOKS, SOLUTIONS, lecture_ids
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from tests import mutation
 from tests import notebook_tools as nbt

@@ -18,8 +18,8 @@ import pytest
 
 from autograder.backends import ClusterError, ClusterOptions
 from autograder.course import ROOT
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from tests.example_class import write_class
 

@@ -14,7 +14,8 @@ import pytest
 
 from autograder.cells import is_answer_cell, is_test_cell, split_test_source
 from autograder.course import ROOT
-from autograder.runner.execute import GRADED, HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, Limits, execute_notebook
+from autograder.model import Limits
+from autograder.runner.execute import GRADED, HIDDEN_FAILURE, KERNEL_DIED, TIMEOUT, execute_notebook
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]

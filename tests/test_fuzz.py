@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograder.course import NOTEBOOKS
+from autograder.model import Limits
 from autograder.pipeline.grade import GRADER_ERROR, Grader, Settings
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from autograder.workbook import make_examples
 

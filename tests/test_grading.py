@@ -25,9 +25,9 @@ import pytest
 
 from autograder.cells import split_test_source
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
 from autograder.pipeline.outputs import write_outputs
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from autograder.workbook import make_examples
 

@@ -12,8 +12,8 @@ import pytest
 
 from autograder.cells import is_test_cell, nbgrader_meta
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from autograder.workbook import make_examples
 

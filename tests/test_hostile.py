@@ -71,7 +71,7 @@ NO_SANDBOX = os.environ.get("HOSTILE_NO_SANDBOX") == "1"
 OTHER_GRADER = Path(os.environ["HOSTILE_GRADER"]).resolve() if os.environ.get("HOSTILE_GRADER") else None
 GRADED_STATUSES = {"graded", "timeout", "kernel died", "tampered"}
 MAX_FEEDBACK_BYTES = 2_000_000
-OUTPUT_CAP_BYTES = 1_000_000      # the grader's default output cap (execute.Limits.output_bytes)
+OUTPUT_CAP_BYTES = 1_000_000      # the grader's default output cap (model.Limits.output_bytes)
 MAX_WORKDIR_BYTES = 300 * 2**20
 MAX_GRADER_BYTES = 1 * 2**30      # the main grading process (it runs no student code)
 

@@ -17,9 +17,9 @@ import urllib.request
 
 import pytest
 
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
 from autograder.pipeline.outputs import write_outputs
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from tests.browser_tools import MISSING, chromium, chromium_missing, free_port, screenshot
 from tests.example_class import write_class

@@ -9,7 +9,8 @@ import sys
 import tempfile
 import time
 
-from autograder.pipeline.journal import LEGACY_STATE, Journal, Outcome
+from autograder.model import Outcome
+from autograder.pipeline.journal import LEGACY_STATE, Journal
 from autograder.pipeline.run_folder import LOCK, PREFIX, RUN_ID, UNLOCKED_GRACE_S, RunFolder, sweep
 
 

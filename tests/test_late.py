@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from autograder.course import lecture_ids
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
 from autograder.pipeline.late import DAY_S, LatePolicy, PercentPerDay
 from autograder.pipeline.submissions import find_submissions, handed_in_at
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from autograder.workbook import make_examples
 

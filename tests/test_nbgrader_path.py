@@ -20,8 +20,8 @@ import pytest
 
 from autograder.cells import failure, is_answer_cell, is_test_cell
 from autograder.course import NOTEBOOKS, SOLUTIONS
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.model import Limits
 from autograder.pipeline.grade import Grader, Settings, grade
-from autograder.runner.execute import Limits
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 from tests import postgres_server
 from tests.browser_tools import free_port

@@ -14,8 +14,8 @@ from tests.release_notebooks import FIRST, HUGE_ID, LECTURES
 def test_reports_survive_any_string(tmp_path, releases):
     import csv
 
+    from autograder.model import Outcome
     from autograder.pipeline import report
-    from autograder.pipeline.journal import Outcome
 
     nb = copy.deepcopy(releases[FIRST])
     for grade_id in ("notes-\ud800", HUGE_ID):

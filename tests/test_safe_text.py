@@ -15,8 +15,8 @@ import pytest
 
 from autograder import safe_text
 from autograder.cells import clean_strings
+from autograder.model import Outcome, Status
 from autograder.pipeline import feedback, pages, report
-from autograder.pipeline.journal import Outcome
 from autograder.safe_text import (
     MARKER,
     block_text,
@@ -30,7 +30,6 @@ from autograder.safe_text import (
     quoted,
     writable,
 )
-from autograder.status import Status
 
 # -- the text functions ------------------------------------------------------------------------------
 

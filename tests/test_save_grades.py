@@ -11,8 +11,7 @@ import pytest
 
 from autograder.cells import is_test_cell
 from autograder.course import lecture_ids
-from autograder.runner.execute import Limits
-from autograder.status import Status
+from autograder.model import Limits, Status
 from tests.example_class import write_class
 
 pytestmark = pytest.mark.slow   # grades a small class (execution left out): seconds
@@ -29,7 +28,7 @@ COMMENTS = ("SELECT submitted_notebook.id, base_cell.name, comment.auto_comment 
 
 def _failing_every_other_test_cell(job):
     """A worker's result without execution: every other test cell fails, the rest pass."""
-    from autograder.runner.jobs import JobResult
+    from autograder.model import JobResult
 
     nb = nbformat.reads(job.notebook_json, as_version=4)
     for index, cell in enumerate(c for c in nb.cells if is_test_cell(c)):

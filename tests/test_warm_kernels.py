@@ -16,8 +16,9 @@ import nbformat
 import pytest
 
 from autograder.course import ROOT
+from autograder.model import Limits
 from autograder.runner import warm_kernels
-from autograder.runner.execute import GRADED, Limits, execute_notebook
+from autograder.runner.execute import GRADED, execute_notebook
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox,

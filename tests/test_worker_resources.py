@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import nbformat
 import pytest
 
-from autograder.runner.execute import Limits
-from autograder.runner.jobs import Job, run_job, worker_started
+from autograder.model import Job, Limits
+from autograder.runner.jobs import run_job, worker_started
 from autograder.runner.sandboxes.bubblewrap import bwrap_problem
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox,

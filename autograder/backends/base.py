@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from autograder.runner.jobs import Job, JobResult
+from autograder.model import Job, JobResult
 
 JOBS_PER_SLOT = 2   # jobs handed out ahead of the workers: enough to keep them busy, memory bounded
 # called once per job with the job and a function that returns its result or raises why it has none

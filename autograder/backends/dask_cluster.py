@@ -29,7 +29,8 @@ from functools import partial
 from pathlib import Path
 
 from autograder.backends.base import JOBS_PER_SLOT, ClusterError, ClusterOptions, Finish, run_windowed
-from autograder.runner.jobs import Job, JobResult, run_job, worker_started
+from autograder.model import Job, JobResult
+from autograder.runner.jobs import run_job, worker_started
 
 PROJECT = Path(__file__).resolve().parents[2]
 CODE = ("autograder", "lib/seqconv")

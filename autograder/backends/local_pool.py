@@ -8,7 +8,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from functools import partial
 
 from autograder.backends.base import JOBS_PER_SLOT, Finish, run_windowed
-from autograder.runner.jobs import Job, run_job, worker_started
+from autograder.model import Job
+from autograder.runner.jobs import run_job, worker_started
 
 
 def _first_done(futures: Iterable[Future]) -> set[Future]:

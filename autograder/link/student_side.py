@@ -1,7 +1,9 @@
 """The grader's end of the link inside the student's kernel (module ``_grader_link`` there).
 
-The grader sends this file's source, together with wire.py's, to the student's kernel
-before the student's cells run, and later asks it to run one call at a time:
+The grader sends this file's source to the student's kernel before the student's cells run,
+right after wire.py's, which it loads there as the module ``_grader_wire`` (the autograder
+package is not importable in the kernel: see ``LINK_SOURCES`` in autograder/runner/student_kernel.py).
+It later asks it to run one call at a time:
 
     _grader_link.serve(request_path, result_path)
 
@@ -20,10 +22,12 @@ which run after all the cells, are served from a child forked at their test cell
 
 Two things are measured here rather than returned: the lines a function runs (the
 "vectorized" tests) and the library switched off during a call (the "own implementation"
-tests). For them, this module keeps references taken when it was loaded, before any
-student code ran: the tracing functions, and a private copy of ``seqconv.checks``. So a
-student who patches ``sys.settrace``, ``seqconv.checks`` or its switch-offs fools
-nothing; code written against this module itself could, which the README says.
+tests). For both, this module uses a private copy of ``seqconv.checks``, loaded with this
+module, before any student code ran: its switch-offs (``enter_remote``) and its line counter
+(``count_lines_here``, the one the library uses in a student's own kernel, with the tracing
+functions it took when loaded). So a student who patches ``sys.settrace``, ``seqconv.checks``
+or its switch-offs fools nothing; code written against this module itself could, which the
+README says.
 """
 
 import contextlib
@@ -34,21 +38,19 @@ import os
 import pickle
 import signal
 import sys
-import threading
 import warnings
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 import seqconv.checks
 
-if TYPE_CHECKING:
-    # In the kernel this module's source follows wire.py's in one module (execute.py sends both):
-    # these names are defined there. Named here for the linters and the type checker.
+if __name__ == "_grader_link":
+    # in the student's kernel: wire.py, loaded there as _grader_wire just before this module
+    from _grader_wire import Unencodable, encode  # type: ignore[import-not-found]
+else:   # imported as autograder.link.student_side (tests, linters, the type checker)
     from autograder.link.wire import Unencodable, encode
 
 MAX_MESSAGE = 2000
-_settrace, _gettrace, _thread_settrace = sys.settrace, sys.gettrace, threading.settrace
 _fork, _waitpid, _kill, _exit, _open = os.fork, os.waitpid, os.kill, os._exit, open
 _pipe, _read, _write, _close = os.pipe, os.read, os.write, os.close
 
@@ -65,33 +67,6 @@ def _private_checks():
 
 
 _checks = _private_checks()
-
-
-def _count_lines(fn, args) -> int:
-    """Python lines run by ``fn(*args)``, in every frame and thread it starts."""
-    count = 0
-
-    def local(frame, event, arg):
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    def start(frame, event, arg):
-        return local
-
-    previous = _gettrace()
-    _settrace(start)
-    _thread_settrace(start)
-    try:
-        fn(*args)
-    finally:
-        intact = _gettrace() is start
-        _settrace(previous)
-        _thread_settrace(None)
-    if not intact:
-        raise RuntimeError("tracing was switched off while the function ran: its lines cannot be counted")
-    return count
 
 
 def _namespace() -> dict:
@@ -191,7 +166,7 @@ def _run(request: dict):
         for spec in request.get("contexts", ()):
             stack.enter_context(_checks.enter_remote(spec, namespace))
         if op == "count_lines":
-            return _count_lines(request["fn"], request["args"])
+            return _checks.count_lines_here(request["fn"], *request["args"])
         return _call(_lookup(namespace, request["name"]), request["args"], request["kwargs"], request)
 
 

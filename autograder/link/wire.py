@@ -6,8 +6,9 @@ NumPy values and nothing else (no pickle, no object arrays, no classes), so a re
 object cannot carry behaviour (an ``__eq__`` that is always true, a lying ``__array__``)
 into the process that decides the score.
 
-This file is also executed inside the student's kernel (as part of the ``_grader_link``
-module, see student_side.py), so ``encode`` uses nothing but the standard library and NumPy.
+This file is also loaded inside the student's kernel, as the module ``_grader_wire`` that
+student_side.py imports, so it uses nothing but the standard library and NumPy (and no other
+module of the autograder package, which is not importable there).
 """
 
 from __future__ import annotations

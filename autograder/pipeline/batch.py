@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograder.pipeline.journal import Journal, Outcome
+from autograder.model import Outcome, Status
+from autograder.pipeline.journal import Journal
 from autograder.pipeline.nbgrader_reuse import Writes
-from autograder.status import Status
 
 BATCH_SIZE = 64        # results per commit at most
 BATCH_SECONDS = 5.0    # how long a result may wait for its commit (checked as results come)

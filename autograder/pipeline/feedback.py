@@ -23,8 +23,8 @@ from markupsafe import Markup
 from nbformat import NotebookNode
 
 from autograder.cells import failure, is_test_cell, nbgrader_meta, split_test_source
+from autograder.model import CellGrade
 from autograder.pipeline.pages import escaped_size, render
-from autograder.pipeline.record import CellGrade
 from autograder.safe_text import (
     MAX_COMMENT,
     MAX_ERROR,

@@ -41,9 +41,10 @@ import nbformat
 from autograder.backends import Backend
 from autograder.backends import select as select_backend
 from autograder.cells import clean_strings, nbgrader_meta
+from autograder.model import Job, JobResult, Outcome, Status
 from autograder.pipeline import evasion, integrity, nbgrader_reuse, record
 from autograder.pipeline.batch import BatchedResults
-from autograder.pipeline.journal import Journal, Outcome
+from autograder.pipeline.journal import Journal
 from autograder.pipeline.outputs import write_outputs
 from autograder.pipeline.roster import ROSTER_NAME, register_students
 from autograder.pipeline.run_folder import RunFolder
@@ -53,8 +54,7 @@ from autograder.pipeline.submissions import Found, find_submissions, fingerprint
 from autograder.pipeline.workspace import CourseWorkspace, shown
 from autograder.runner import sandboxes
 from autograder.runner.execute import GRADED
-from autograder.runner.jobs import Job, JobResult, without_solutions, workdir_for
-from autograder.status import Status
+from autograder.runner.jobs import without_solutions, workdir_for
 
 # 2: trusted checks; 3: a child per call, code that evades observation graded by hand;
 # 4: each test cell sees the student's cells up to it, not all of them

@@ -16,36 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import IO
 
-from autograder.status import Status
+from autograder.model import Outcome, Status
 
 NAME = "grading-journal.jsonl"
 LEGACY_STATE = "grading-state.json"   # the whole state rewritten after each result (graders before version 4)
-
-
-@dataclass
-class Outcome:
-    """The result of one (student, lecture): what the report and grades.csv show."""
-
-    student: str
-    lecture: str
-    status: Status
-    score: float = 0.0
-    max_score: float = 0.0
-    needs_manual_grade: bool = False
-    details: list[str] = field(default_factory=list)
-    origin: str = ""
-    digest: str = ""
-    recorded: str = ""   # the gradebook's autograding as this grader left it (record.stamps)
-    # test cell -> why its hidden part failed: in the instructor's report, never in grades.csv or feedback
-    hidden_failures: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.student, self.lecture)
 
 
 _FIELDS = {f.name for f in fields(Outcome)}

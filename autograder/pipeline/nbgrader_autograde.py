@@ -23,10 +23,11 @@ from nbgrader.preprocessors import SaveAutoGrades
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
+from autograder.model import Limits
 from autograder.pipeline import evasion, record
 from autograder.pipeline.run_folder import RunFolder
 from autograder.runner import sandboxes
-from autograder.runner.execute import Limits, execute_notebook
+from autograder.runner.execute import execute_notebook
 
 BY_HAND = "autograder_by_hand"   # resources key: the test cells evasion.py sends to a manual grade
 

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 import nbformat
 
+from autograder.model import CellGrade, Outcome, Status
 from autograder.pipeline import record
 from autograder.pipeline.exercises import exercises as exercise_list
-from autograder.pipeline.journal import Outcome
 from autograder.pipeline.roster import student_names
 from autograder.runner import sandboxes
-from autograder.status import Status
 
 if TYPE_CHECKING:
     from autograder.pipeline.grade import Grader
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 MISSING, INVALID, GRADER_ERROR = Status.MISSING, Status.INVALID, Status.GRADER_ERROR
 
 
-def refresh_scores(outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, record.CellGrade]],
+def refresh_scores(outcomes: list[Outcome], grades: dict[tuple[str, str], dict[str, CellGrade]],
                    penalties: dict[tuple[str, str], float] | None = None) -> None:
     """Scores from the gradebook as it is now: manual grades entered since the run count, late penalties off."""
     for o in outcomes:

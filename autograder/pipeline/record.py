@@ -22,28 +22,8 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.cells import nbgrader_meta
+from autograder.model import CellGrade, Score
 from autograder.pipeline.workspace import AUTOGRADE_STEPS, CourseWorkspace
-
-
-@dataclass(frozen=True)
-class Score:
-    score: float
-    max_score: float
-    needs_manual_grade: bool
-    stamp: str = ""   # what the gradebook holds of the autograding (see stamps)
-    late_penalty: float = 0.0     # taken off ``score`` by nbgrader's AssignLatePenalties (late.py)
-    seconds_late: float = 0.0
-
-
-@dataclass(frozen=True)
-class CellGrade:
-    """One graded cell of a submission, as the gradebook holds it now (manual grades included)."""
-
-    score: float | None          # None: not graded yet (a written answer waiting for the instructor)
-    max_score: float
-    needs_manual_grade: bool
-    comment: str = ""            # what the instructor wrote about it in formgrader
-    graded: bool = True          # False: an answer cell without points, here for its comment only
 
 
 def cell_grades(course: CourseWorkspace, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, CellGrade]]:

@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from autograder.model import CellGrade, Outcome, Status
 from autograder.pipeline.exercises import Exercise, exercise_id
-from autograder.pipeline.journal import Outcome
 from autograder.pipeline.pages import render
-from autograder.pipeline.record import CellGrade
 from autograder.pipeline.score_plot import score_plot_png
 from autograder.safe_text import MAX_DETAIL, MAX_KEY, details_field, field_text, writable
-from autograder.status import Status
 
 CSV_COLUMNS = ["student", "notebook", "status", "score", "max_score", "needs_manual_grade", "details", "source"]
 SHORT = {Status.GRADED: "", Status.MISSING: "missing", Status.INVALID: "invalid", Status.TIMEOUT: "timeout",

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from autograder.runner.jobs import JobResult
-from autograder.runner.records import Timings
+from autograder.model import JobResult, Timings
 
 LOG_NAME = "grading.log"   # in the course workspace: one line per job graded (log_line)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.backends import ClusterOptions
-from autograder.runner.records import Limits
+from autograder.model import Limits
 
 
 @dataclass

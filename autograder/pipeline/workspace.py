@@ -33,7 +33,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.course import ROOT, SOLUTIONS, lecture_ids, nbgrader_config, put_interpreter_scripts_on_path
-from autograder.runner.execute import Limits
+from autograder.model import Limits
 
 if TYPE_CHECKING:
     from autograder.pipeline.late import LatePolicy

@@ -47,17 +47,17 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from autograder.cells import clean_strings, is_test_cell, nbgrader_meta
+from autograder.link.protocol import Verdict
+from autograder.model import Executed, Limits, Status, Timings
 from autograder.runner import sandboxes
 from autograder.runner.cgroups import ProcessGroup
 from autograder.runner.disk_watch import DiskWatch, descendants
 from autograder.runner.kernel_client import MAX_ERROR_TEXT, CappedClient, cap_outputs
 from autograder.runner.kernels import kernel_manager, kill_kernel, release_kernel
-from autograder.runner.records import Executed, Limits, Timings
 from autograder.runner.student_kernel import StudentKernel, mark_not_run
 from autograder.runner.test_outputs import HIDDEN_FAILURE, test_outputs
 from autograder.runner.trusted_host import TrustedChecksFailed
 from autograder.runner.trusted_link import run_trusted
-from autograder.status import Status
 
 __all__ = ["GRADED", "HIDDEN_FAILURE", "KERNEL_DIED", "TIMEOUT", "DiskWatch", "Executed", "Limits", "Timings", "execute_notebook"]
 
@@ -86,7 +86,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         shutdown_kernel="immediate",
     )
     kernel = StudentKernel(client, limits, workdir, result)
-    verdicts: dict[str, dict] = {}
+    verdicts: dict[str, Verdict] = {}
     disk = DiskWatch([workdir, sockets], lambda: kill_kernel(km), lambda: processes.pids() or descendants(km))
     timings = result.timings
     clock = time.perf_counter()
@@ -139,8 +139,8 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
         if is_test_cell(cell):
             grade_id = str(nbgrader_meta(cell).get("grade_id"))
             cell.outputs = test_outputs(verdicts.get(grade_id), kernel.stopped)
-    result.hidden_failures = {grade_id: clean_strings(str(v.get("hidden_error") or v.get("hidden_why")))[:MAX_ERROR_TEXT]
-                              for grade_id, v in verdicts.items() if v.get("hidden_failed")}
+    result.hidden_failures = {grade_id: clean_strings(str(v.hidden_error or v.hidden_why))[:MAX_ERROR_TEXT]
+                              for grade_id, v in verdicts.items() if v.hidden_failed}
     dropped = client.dropped + cap_outputs([c for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)],
                                             limits.output_bytes)
     if dropped:

@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -21,36 +20,9 @@ from nbformat import NotebookNode
 
 from autograder.cells import is_answer_cell
 from autograder.link.trusted import defined_names
+from autograder.model import Executed, Job, JobResult
 from autograder.runner import lifetime
-from autograder.runner.execute import Executed, Limits, Timings, execute_notebook
-from autograder.status import Status
-
-
-@dataclass(frozen=True)
-class Job:
-    student: str
-    lecture: str
-    notebook_json: str
-    master_json: str
-    workdir: str       # "" : a folder of the worker's own temporary directory (workdir_for)
-    limits: Limits
-
-
-@dataclass(frozen=True)
-class JobResult:
-    """What a worker sends back for one job: the executed notebook and its status."""
-
-    student: str
-    lecture: str
-    status: Status
-    notebook_json: str
-    details: list[str]
-    timings: Timings = field(default_factory=Timings)
-    started: float = 0.0     # wall-clock time (time.time()) the worker took the job
-    ended: float = 0.0       # and finished it
-    worker: int = 0          # the worker's process id
-    hidden_failures: dict[str, str] = field(default_factory=dict)   # for the instructor's report only
-
+from autograder.runner.execute import execute_notebook
 
 _IN_WORKER = False
 

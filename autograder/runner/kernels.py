@@ -10,9 +10,9 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
+from autograder.model import Limits
 from autograder.runner import kernel_view, sandboxes, warm_kernels
 from autograder.runner.cgroups import ProcessGroup
-from autograder.runner.records import Limits
 
 # Run as a script, not as ``-m autograder...``: the kernel's working directory is the
 # student's, where the autograder package is not importable (and should not be).

@@ -18,10 +18,10 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from autograder.cells import is_test_cell, nbgrader_meta
+from autograder.link.protocol import Reply, ReplyStatus
+from autograder.model import Executed, Limits, Status
 from autograder.runner.kernel_client import CappedClient, Garbled, Unresponsive, error_output, responsive, run_code
 from autograder.runner.kernel_view import hand_over
-from autograder.runner.records import Executed, Limits
-from autograder.status import Status
 
 LINK = Path(__file__).resolve().parents[1] / "link"
 # The grader's end of the link, loaded into the kernel in this order, each as its own module (the
@@ -174,31 +174,31 @@ class StudentKernel:
             self.result.details.append(self.stopped)
         self.deadline = time.monotonic() + self.limits.notebook_s
 
-    def call_in_kernel(self, code: str, what: str) -> dict:
-        """Run ``code``; {"status": "ok"} or why not (timeout, stopped)."""
+    def call_in_kernel(self, code: str, what: str) -> Reply:
+        """Run ``code``; an OK reply, or why not (timeout, stopped, the link failed)."""
         if self.stopped:
-            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
+            return Reply(ReplyStatus.STOPPED, f"your code can no longer run: {self.stopped}")
         self.scratch.cells = []
         timeouts_before = self.client.timeouts
         if not self._within_budget():
-            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
+            return Reply(ReplyStatus.STOPPED, f"your code can no longer run: {self.stopped}")
         try:
             ran = run_code(self.client, self.scratch, code)
         except (Unresponsive, DeadKernelError) as stop:
             self._stop(stop, what)
-            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
+            return Reply(ReplyStatus.STOPPED, f"your code can no longer run: {self.stopped}")
         except Garbled as exc:
             self._garbled(exc, what)
-            return {"status": "stopped", "message": f"your code can no longer run: {self.stopped}"}
+            return Reply(ReplyStatus.STOPPED, f"your code can no longer run: {self.stopped}")
         if self.client.timeouts > timeouts_before:
             self._timed_out(what)
-            return {"status": "timeout", "message": f"{what} ran longer than {self.limits.cell_timeout_s} s and was interrupted"}
+            return Reply(ReplyStatus.TIMEOUT, f"{what} ran longer than {self.limits.cell_timeout_s} s and was interrupted")
         errors = [o for o in ran.outputs if o.output_type == "error"]
         if errors:
-            return {"status": "error", "message": f"the grader's link in your kernel failed ({errors[0].ename}: {errors[0].evalue[:300]})"}
-        return {"status": "ok"}
+            return Reply(ReplyStatus.ERROR, f"the grader's link in your kernel failed ({errors[0].ename}: {errors[0].evalue[:300]})")
+        return Reply(ReplyStatus.OK)
 
-    def answer(self, request_b64: str, what: str, at: str | None) -> dict:
+    def answer(self, request_b64: str, what: str, at: str | None) -> Reply:
         """Run one request of the trusted checks (with the kernel's names as they were before the
         test cell ``at``, when given); the reply to send back to them."""
         started = time.perf_counter()
@@ -207,7 +207,7 @@ class StudentKernel:
         finally:
             self.calls_s += time.perf_counter() - started
 
-    def _answer(self, request_b64: str, what: str, at: str | None) -> dict:
+    def _answer(self, request_b64: str, what: str, at: str | None) -> Reply:
         self.calls += 1
         rpc = self.workdir / ".grader"
         request_name, result_name = f"request-{self.calls}", f"result-{self.calls}"
@@ -222,13 +222,13 @@ class StudentKernel:
             with os.fdopen(fd, "wb") as f:
                 f.write(base64.b64decode(request_b64))
         except OSError as exc:
-            return {"status": "error", "message": f"the grader could not pass the arguments to your kernel ({exc.strerror or exc})"}
+            return Reply(ReplyStatus.ERROR, f"the grader could not pass the arguments to your kernel ({exc.strerror or exc})")
         reply = self.call_in_kernel(
             f"__import__('_grader_link').serve({str(rpc / request_name)!r}, {str(rpc / result_name)!r}, {at!r})", what)
-        if reply["status"] == "ok":
+        if reply.status is ReplyStatus.OK:
             raw = _read_plain_file(result_name, self.rpc_fd)
-            reply = ({"status": "ok", "result": base64.b64encode(raw).decode("ascii")} if raw is not None else
-                     {"status": "error", "message": f"{what} left no answer for the grader"})
+            reply = (Reply(ReplyStatus.OK, result=base64.b64encode(raw).decode("ascii")) if raw is not None else
+                     Reply(ReplyStatus.ERROR, f"{what} left no answer for the grader"))
         for name in (request_name, result_name):
             with contextlib.suppress(OSError):
                 os.unlink(name, dir_fd=self.rpc_fd)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.link.protocol import TrustedJob
 from autograder.runner import forks, lifetime
 from autograder.runner.forks import log_tail
 
@@ -76,12 +77,12 @@ class _Base:
         self.socket, self.folder, self.log = self.helper.socket, self.helper.folder, self.helper.log
         self.lectures = 0
 
-    def lecture(self, key: str, job: dict) -> _Lecture:
+    def lecture(self, key: str, job: TrustedJob) -> _Lecture:
         """A new lecture process for ``job``: the master's teaching prefix run, ready to fork per notebook."""
         self.lectures += 1
         folder = self.folder / f"lecture-{self.lectures}"
         folder.mkdir()
-        (folder / "job.json").write_text(json.dumps(job))
+        (folder / "job.json").write_text(job.to_json())
         log = folder / "log.txt"
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -152,10 +153,10 @@ class TrustedHost:
         self._base: _Base | None = None
         self._lecture: _Lecture | None = None
 
-    def start(self, job: dict, env: dict, memory_mb: int, cpu_s: int, cwd: Path) -> TrustedRun:
-        """Fork the trusted checks of ``job`` (trusted_job's dict), to run in ``cwd``."""
+    def start(self, job: TrustedJob, env: dict, memory_mb: int, cpu_s: int, cwd: Path) -> TrustedRun:
+        """Fork the trusted checks of ``job`` (trusted_link.trusted_job), to run in ``cwd``."""
         base_key = hashlib.sha256(json.dumps([env, memory_mb, cpu_s], sort_keys=True).encode()).hexdigest()
-        key = hashlib.sha256(json.dumps([job, base_key], sort_keys=True).encode()).hexdigest()
+        key = hashlib.sha256(f"{job.to_json()}|{base_key}".encode()).hexdigest()
         if self._base is not None and (self._base.key != base_key or not self._base.alive()):
             self.close()
         if self._lecture is not None and (self._lecture.key != key or not self._lecture.alive()):

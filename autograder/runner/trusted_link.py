@@ -10,7 +10,6 @@ kernel, its reply back), ``verdict`` (a test cell's result) and ``done``.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import selectors
 import shutil
@@ -20,36 +19,38 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from autograder.cells import is_answer_cell, is_test_cell, nbgrader_meta, split_test_source
+from autograder.link import protocol
+from autograder.link.protocol import AnswerCell, Call, JobCell, Reach, ReachEnd, TeachingCell, TestCell, TrustedJob, Verdict
 from autograder.link.trusted import defined_names
+from autograder.model import Limits
 from autograder.runner import trusted_host
-from autograder.runner.records import Limits
 from autograder.runner.student_kernel import StudentKernel
 from autograder.runner.trusted_host import PACKAGE_ROOT, TrustedChecksFailed, log_tail
 
 
-def trusted_job(master: NotebookNode) -> dict:
+def trusted_job(master: NotebookNode) -> TrustedJob:
     """What the trusted checks run: the master's code cells, each as teaching, answer or test."""
-    cells = []
+    cells: list[JobCell] = []
     for cell in master.cells:
         if cell.cell_type != "code":
             continue
         grade_id = nbgrader_meta(cell).get("grade_id")
         if is_test_cell(cell):
             visible, hidden = split_test_source(cell.source)
-            cells.append({"kind": "test", "grade_id": grade_id, "visible": visible, "hidden": hidden})
+            cells.append(TestCell(str(grade_id), visible, hidden))
         elif is_answer_cell(cell):
             # the names it defines, not its source: the reference solution stays out of the job
             functions, variables = defined_names(cell.source)
-            cells.append({"kind": "answer", "grade_id": grade_id, "functions": functions, "variables": variables})
+            cells.append(AnswerCell(str(grade_id), functions, variables))
         else:
-            cells.append({"kind": "teaching", "grade_id": grade_id, "source": cell.source})
-    return {"cells": cells, "sys_path": [str(PACKAGE_ROOT)]}
+            cells.append(TeachingCell(grade_id, cell.source))
+    return TrustedJob(cells, [str(PACKAGE_ROOT)])
 
 
-def run_trusted(master: NotebookNode, kernel: StudentKernel, limits: Limits, env: dict) -> dict[str, dict]:
+def run_trusted(master: NotebookNode, kernel: StudentKernel, limits: Limits, env: dict) -> dict[str, Verdict]:
     """Run the trusted checks against ``kernel``; the verdict of each test cell, by grade_id."""
     private = Path(tempfile.mkdtemp(prefix="grading-trusted-"))
-    verdicts: dict[str, dict] = {}
+    verdicts: dict[str, Verdict] = {}
     silence_s = max(120, 5 * limits.cell_timeout_s)
     run = trusted_host.host().start(trusted_job(master), env, limits.memory_mb, limits.cpu_s, private)
     replies = os.fdopen(run.to_trusted, "w", encoding="utf-8")
@@ -61,20 +62,20 @@ def run_trusted(master: NotebookNode, kernel: StudentKernel, limits: Limits, env
                 raise TrustedChecksFailed(f"the trusted checks were silent for {silence_s} s: {log_tail(run.log)}")
             if not line:
                 raise TrustedChecksFailed(f"the trusted checks stopped: {log_tail(run.log)}")
-            message = json.loads(line)
-            if message["op"] == "reach":
-                if message.get("end"):
-                    kernel.run_until(None)
-                else:
-                    kernel.reach(str(message["grade_id"]), bool(message.get("through")))
-            elif message["op"] == "run":
-                at = message.get("at")
-                reply = kernel.answer(message["request"], message.get("what", "your function"), at if isinstance(at, str) else None)
-                replies.write(json.dumps(reply) + "\n")
+            try:
+                message = protocol.decode(line)
+            except protocol.ProtocolError as exc:
+                raise TrustedChecksFailed(f"{exc}: {log_tail(run.log)}") from None
+            if isinstance(message, Reach):
+                kernel.reach(message.grade_id, message.through)
+            elif isinstance(message, ReachEnd):
+                kernel.run_until(None)
+            elif isinstance(message, Call):
+                replies.write(protocol.encode(kernel.answer(message.request, message.what, message.at)) + "\n")
                 replies.flush()
-            elif message["op"] == "verdict":
-                verdicts[message["grade_id"]] = message
-            elif message["op"] == "done":
+            elif isinstance(message, Verdict):
+                verdicts[message.grade_id] = message
+            else:
                 return verdicts
     finally:
         messages.close()

@@ -30,8 +30,12 @@ import os
 import signal
 import socket
 import sys
+from typing import TYPE_CHECKING
 
 from autograder.runner import forks
+
+if TYPE_CHECKING:
+    from autograder.link.protocol import TrustedJob
 
 FDS_PER_JOB = 3   # link in (read), link out (write), log
 
@@ -52,7 +56,7 @@ def _preload() -> None:
     tqdm.tqdm.monitor_interval = 0
 
 
-def _child(job: dict, namespace: dict, start: int, request: dict, fds: list[int], parent: int,
+def _child(job: TrustedJob, namespace: dict, start: int, request: dict, fds: list[int], parent: int,
            lecture: socket.socket) -> int:
     """A notebook's trusted checks: the rest of the master against its kernel, through the link."""
     from autograder.link import trusted
@@ -95,14 +99,16 @@ def _lecture(job_path: str, lecture_socket: int, log: int, parent: int, base: so
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)
+    from autograder.link.protocol import TrustedJob
+
     with open(job_path, encoding="utf-8") as f:
-        job = json.load(f)
-    sys.path[:0] = job.get("sys_path", [])
+        job = TrustedJob.from_json(f.read())
+    sys.path[:0] = job.sys_path
     serve(job, socket.socket(fileno=lecture_socket))
     return 0
 
 
-def serve(job: dict, server: socket.socket) -> None:
+def serve(job: TrustedJob, server: socket.socket) -> None:
     """Run the student-free prefix, then fork a child for each request until the socket closes."""
     from autograder.link import trusted
 

@@ -6,7 +6,7 @@
 Students (folders of notebooks, and one .zip as learning platforms export them):
 - ``ada``: every exercise solved with the reference answers (full marks but the written parts);
 - ``ben``: partial: in each lecture the first exercise solved, the others given a plausible
-  wrong answer from tests/wrong_answers (passes the visible tests, fails hidden ones);
+  wrong answer from example_answers.py (passes the visible tests, fails hidden ones);
   the last lecture not handed in;
 - ``cleo``: the unchanged release;
 - ``dan`` (``dan.zip``): broken in every way the grader must survive, one per lecture: invalid JSON, an
@@ -22,7 +22,6 @@ import copy
 import io
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 
@@ -31,8 +30,9 @@ from nbformat import NotebookNode
 
 from autograder.cells import is_answer_cell, is_test_cell, nbgrader_meta
 from autograder.course import NOTEBOOKS, ROOT, SOLUTIONS, lecture_ids
+from autograder.workbook.example_answers import WRONG_FOR_BEN
 
-EXAMPLES = Path(__file__).resolve().parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.MULTILINE)
 
 
@@ -54,13 +54,6 @@ def _fill(release: NotebookNode, answers: dict[str, str]) -> NotebookNode:
     return nb
 
 
-def _wrong_answers() -> dict[str, dict[str, dict[str, str]]]:
-    sys.path.insert(0, str(ROOT))
-    from tests.wrong_answers import WRONG_ANSWERS
-
-    return WRONG_ANSWERS
-
-
 def _text(nb: NotebookNode) -> bytes:
     return nbformat.writes(nb).encode()
 
@@ -68,7 +61,6 @@ def _text(nb: NotebookNode) -> bytes:
 def build() -> dict[str, bytes]:
     """Relative path under examples/ -> file content."""
     files: dict[str, bytes] = {}
-    wrong = _wrong_answers()
     lectures = lecture_ids()
     releases = {lec: nbformat.read(NOTEBOOKS / f"{lec}.ipynb", as_version=4) for lec in lectures}
     masters = {lec: nbformat.read(SOLUTIONS / f"{lec}.ipynb", as_version=4) for lec in lectures}
@@ -80,9 +72,9 @@ def build() -> dict[str, bytes]:
             continue  # ben did not hand in the last lecture
         partial = dict(answers)
         for grade_id in _answer_ids(releases[lec])[1:]:
-            options = wrong.get(lec, {}).get(grade_id)
-            if options:
-                partial[grade_id] = next(iter(options.values()))
+            wrong = WRONG_FOR_BEN.get(lec, {}).get(grade_id)
+            if wrong:
+                partial[grade_id] = next(iter(wrong.values()))
         files[f"ben/{lec}.ipynb"] = _text(_fill(releases[lec], partial))
     files["dan.zip"] = _zip({f"dan/{name}": content for name, content in _dan(lectures, releases, masters).items()})
     return files

@@ -10,6 +10,49 @@ print nothing when they pass (nbgrader gives zero to a test cell that writes to 
 Each test cell ends with ``passed(its grade_id, its points)``, reached only when every check
 above it passed: it says so, and what the cell is worth. ``check_all`` (a notebook's last
 cell) sums them up per exercise, as far as they ran in this kernel.
+
+Counting lines (``check_vectorized``)
+-------------------------------------
+One counter, ``count_lines_here``, is used both in a student's own kernel and under grading.
+It counts the ``line`` events of ``fn(*args)``, as ``sys.settrace`` reports them:
+
+- every Python frame the call enters, in the calling thread: the function's own lines, the lines
+  of what it calls in Python (NumPy's Python wrappers, a lambda, a helper), none of the caller's;
+- every Python frame of the threads started through ``threading`` while it runs
+  (``threading.Thread``, a ``ThreadPoolExecutor`` made inside the call), up to the moment ``fn``
+  returns: a function that joins its threads (it must, to use their results) has all their lines
+  counted; lines a thread runs after ``fn`` returned are not, nor those of threads that already
+  existed before the call;
+- nothing of C code (NumPy's loops, BLAS): a vectorized function runs as many lines for any size.
+
+``sys.settrace``, ``sys.gettrace``, ``threading.settrace`` and ``threading.gettrace`` are taken
+when this module is loaded, and the tracers that were set before the call are set again after
+it. If the function switches tracing off (its own ``sys.settrace``), its lines cannot be
+counted: ``RuntimeError``, here as under grading.
+
+Grading hooks
+-------------
+When the grader runs the test cells in its trusted process, the student's functions run in
+another process, their sandboxed kernel (autograder/link/). What the checks need from there
+goes through these, and only these, functions; the grader uses no other name of this module:
+
+- ``install_line_counter(counter)``: the grader calls it once, before the first cell that meets
+  the student's code, with ``counter(fn, *args) -> int``, which counts in the kernel where ``fn``
+  really runs (with the kernel's copy of ``count_lines_here``). From then on
+  ``count_python_lines`` (and so ``check_vectorized``) return what that counter returns; ``None``
+  counts here again. Returns the counter it replaces. Outside grading nothing is installed.
+- ``remote_contexts()``: the switch-offs active at this moment (``disabled``,
+  ``padding_refused``), outermost first, as plain data (tuples of strings): the grader sends
+  them with every call of a student's function; a copy, so the grader cannot change them.
+- ``enter_remote(spec, namespace)``: the kernel's side: the switch-off a spec describes, entered
+  around the call there.
+- ``count_lines_here(fn, *args)``: the counter itself, in this process, whatever is installed.
+  The kernel's side loads a private copy of this module (a student patching ``seqconv.checks``
+  or ``sys.settrace`` later reaches neither that copy nor the tracing functions it took).
+
+The library promises that these keep their names and meaning, that the checks call
+``count_python_lines`` (never the tracer directly) and that a switch-off's spec is in
+``remote_contexts()`` exactly while its ``with`` block runs.
 """
 
 from __future__ import annotations
@@ -19,6 +62,7 @@ import importlib
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import cast
 
@@ -36,16 +80,35 @@ __all__ = [
     "padding_refused",
     "passed",
     "check_all",
+    # grading hooks (see the module's docstring)
+    "count_lines_here",
+    "install_line_counter",
+    "remote_contexts",
+    "enter_remote",
 ]
 
-# When the grader runs these checks in its trusted process, the student's functions run in
-# another process (their sandboxed kernel). Two hooks carry what must happen over there:
-# - _line_counter: set by the grader, counts the lines of fn(*args) where fn really runs;
-# - _remote_contexts: the switch-offs active right now (disabled, padding_refused), as plain
-#   specs; the grader sends them with every call and the kernel enters them with enter_remote.
-# Outside grading (a student's own kernel) the hook is None and the list is simply kept.
+# The storage behind the grading hooks (read and set through install_line_counter and
+# remote_contexts only, see the module's docstring):
+# - _line_counter: where count_python_lines counts; None: here, with count_lines_here;
+# - _remote_contexts: the switch-offs active right now (disabled, padding_refused), as plain specs.
 _line_counter: Callable[..., int] | None = None
 _remote_contexts: list[tuple] = []
+# Taken when the module is loaded (the grader's private copy: before any student code ran).
+_settrace, _gettrace = sys.settrace, sys.gettrace
+_thread_settrace, _thread_gettrace = threading.settrace, threading.gettrace
+
+
+def install_line_counter(counter: Callable[..., int] | None) -> Callable[..., int] | None:
+    """Grading hook: ``count_python_lines(fn, *args)`` returns ``counter(fn, *args)`` from now on
+    (``None``: counts here again, with ``count_lines_here``). Returns the counter it replaces."""
+    global _line_counter
+    previous, _line_counter = _line_counter, counter
+    return previous
+
+
+def remote_contexts() -> list[tuple]:
+    """Grading hook: the switch-offs active now, outermost first, as specs for ``enter_remote`` (a copy)."""
+    return list(_remote_contexts)
 
 
 _passed: dict[str, float] = {}   # test cell (grade_id) -> its points: its visible tests passed in this kernel
@@ -158,13 +221,24 @@ def check_equal(got: object, expected: object, *, call: str) -> None:
 
 
 def count_python_lines(fn: Callable[..., object], *args: object) -> int:
-    """Number of Python source lines executed while ``fn(*args)`` runs (every frame counted).
+    """Number of Python source lines executed while ``fn(*args)`` runs (see "Counting lines" above).
 
     A loop over n time steps runs its body n times, so this count grows with n; vectorized
-    code runs the same lines whatever n is. Deterministic, unlike a timing.
+    code runs the same lines whatever n is. Deterministic, unlike a timing. Counted by
+    ``count_lines_here``, or, under grading, in the student's kernel by the same counter.
     """
-    if _line_counter is not None:
-        return _line_counter(fn, *args)
+    counter = _line_counter
+    if counter is not None:
+        return counter(fn, *args)
+    return count_lines_here(fn, *args)
+
+
+def count_lines_here(fn: Callable[..., object], *args: object) -> int:
+    """The line counter, in this process: the lines ``fn(*args)`` runs, in every frame it enters, in
+    the calling thread and in the threads started through ``threading`` until it returns.
+
+    ``RuntimeError`` when tracing was switched off while it ran (its lines cannot be counted).
+    """
     count = 0
 
     def local(frame, event, arg):
@@ -173,12 +247,20 @@ def count_python_lines(fn: Callable[..., object], *args: object) -> int:
             count += 1
         return local
 
-    previous = sys.gettrace()
-    sys.settrace(lambda frame, event, arg: local)
+    def start(frame, event, arg):
+        return local
+
+    previous, previous_threads = _gettrace(), _thread_gettrace()
+    _settrace(start)
+    _thread_settrace(start)
     try:
         fn(*args)
     finally:
-        sys.settrace(previous)
+        intact = _gettrace() is start
+        _settrace(previous)
+        _thread_settrace(previous_threads)
+    if not intact:
+        raise RuntimeError("tracing was switched off while the function ran: its lines cannot be counted")
     return count
 
 
@@ -333,7 +415,7 @@ def _padding_refused_here(value: str, namespace: dict) -> Iterator[None]:
 
 
 def enter_remote(spec: tuple, namespace: dict) -> contextlib.AbstractContextManager:
-    """The switch-off that ``spec`` (from ``_remote_contexts``) describes, for this process.
+    """Grading hook: the switch-off that ``spec`` (from ``remote_contexts()``) describes, for this process.
 
     The grader calls this in the student's kernel around each call of their function.
     """

@@ -1,6 +1,8 @@
 """Plausible wrong answers to lecture 01 (the valid and the 'same' convolution): each passes
 the visible tests of its exercise and fails the hidden ones."""
 
+from autograder.workbook.example_answers import WRONG_FOR_BEN
+
 LECTURE = "01-conv1d"
 
 WRONG = {
@@ -32,13 +34,7 @@ def conv1d_vectorized(X, K):
 ''',
     },
     "ex2-answer": {
-        "extra zero on the left for even kernels (left = s // 2)": '''
-def conv1d_same(X, K):
-    s = K.shape[0]
-    left = s // 2
-    right = s - 1 - left
-    return conv1d_vectorized(np.pad(np.asarray(X), ((left, right), (0, 0))), K)
-''',
+        **WRONG_FOR_BEN[LECTURE]["ex2-answer"],   # the example student ben's (autograder/examples/)
         "np.convolve(..., mode='same') per channel pair: flips the kernel, numpy's even-kernel alignment": '''
 def conv1d_same(X, K):
     X, K = np.asarray(X, dtype=float), np.asarray(K, dtype=float)

@@ -1,6 +1,8 @@
 """Plausible wrong answers to lecture 02 (causal convolutions and leakage): each passes the visible
 tests of its exercise and fails the hidden ones."""
 
+from autograder.workbook.example_answers import WRONG_FOR_BEN
+
 LECTURE = "02-causal"
 
 WRONG = {
@@ -74,23 +76,7 @@ def max_lookahead(conv_fn, X, K):
 ''',
     },
     "ex2-answer": {
-        '"same" with the extra zero of an even kernel on the left': '''
-def one_step_errors(x, s, padding, dilation=1):
-    x = np.asarray(x, dtype=float)
-    n = x.shape[0]
-    total = (s - 1) * dilation
-    if padding == "same":
-        left, right = total - total // 2, total // 2
-    else:
-        left, right = resolve_padding(padding, s, dilation)
-    x_pad = np.concatenate([np.zeros(left), x, np.zeros(right)])
-    taps = sliding_window_view(x_pad, total + 1)[: n - 1, ::dilation]
-    A = np.column_stack([taps, np.ones(n - 1)])
-    y = x[1:]
-    w = np.linalg.lstsq(A, y, rcond=None)[0]
-    future = np.append(np.arange(s) * dilation > left, False)
-    return float(np.mean((A @ w - y) ** 2)), float(np.mean((np.where(future, 0.0, A) @ w - y) ** 2))
-''',
+        **WRONG_FOR_BEN[LECTURE]["ex2-answer"],   # the example student ben's (autograder/examples/)
         "ignores the dilation (contiguous windows)": '''
 def one_step_errors(x, s, padding, dilation=1):
     x = np.asarray(x, dtype=float)

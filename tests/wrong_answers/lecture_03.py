@@ -1,6 +1,8 @@
 """Plausible wrong answers to lecture 03 (dilated convolutions): each passes the visible tests
 of its exercise and fails the hidden ones."""
 
+from autograder.workbook.example_answers import WRONG_FOR_BEN
+
 LECTURE = "03-dilation"
 
 WRONG = {
@@ -28,13 +30,7 @@ def dilated_stack(X, K1, K2):
 ''',
     },
     "ex2-answer": {
-        "counts the nonzero samples of the impulse response instead of their span (holes)": '''
-def measure_receptive_field(layer_fn, n=64):
-    X = np.zeros((n, 1))
-    X[0, 0] = 1.0
-    change = layer_fn(X)[:, 0] - layer_fn(np.zeros((n, 1)))[:, 0]
-    return int(np.count_nonzero(change))
-''',
+        **WRONG_FOR_BEN[LECTURE]["ex2-answer"],   # the example student ben's (autograder/examples/)
         "assumes the response starts at the impulse: last lag + 1 (a delay inflates it)": '''
 def measure_receptive_field(layer_fn, n=64):
     X = np.zeros((n, 1))

@@ -3,6 +3,8 @@
 Each passes the visible tests of its exercise and fails a hidden one.
 """
 
+from autograder.workbook.example_answers import WRONG_FOR_BEN
+
 LECTURE = "04-forecasting"
 
 _EX1_HEAD = '''def ar_generate_scheduled(model, x, start, steps, p_true, rng):
@@ -80,13 +82,7 @@ WRONG = {
 ''',
     },
     "ex2-answer": {
-        # Signed error truth - prediction: on an increasing series with persistence it equals |error|.
-        "signed error (truth - prediction) instead of |error|": '''def horizon_mae(model, x, start, steps, p_true, n_runs, rng):
-    x = np.asarray(x, dtype=np.float64)
-    truth = x[start:start + steps]
-    errors = [truth - ar_generate_scheduled(model, x, start, steps, p_true, rng) for _ in range(n_runs)]
-    return np.mean(errors, axis=0)
-''',
+        **WRONG_FOR_BEN[LECTURE]["ex2-answer"],   # the example student ben's (autograder/examples/)
         # Root mean square over runs: equal to the mean |error| when all runs agree (p_true = 0 or 1).
         "root mean square over runs": '''def horizon_mae(model, x, start, steps, p_true, n_runs, rng):
     x = np.asarray(x, dtype=np.float64)
@@ -101,7 +97,7 @@ WRONG = {
 ''',
     },
     "ex3-answer": {
-        "uses the linear model lin instead of cnn": _EX3_CALLS.format(model="lin", start="t0", runs=20),
+        **WRONG_FOR_BEN[LECTURE]["ex3-answer"],   # the example student ben's (autograder/examples/)
         # The index of the first test pair (N_train) is not its time (N_train + W).
         "starts at the first test pair's index N_train, not its time t0": _EX3_CALLS.format(model="cnn", start="N_train", runs=20),
         "one run at p_true = 0.5": _EX3_CALLS.format(model="cnn", start="t0", runs=1),

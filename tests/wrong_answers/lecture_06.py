@@ -1,6 +1,8 @@
 """Plausible wrong answers to lecture 06 (padding and masks): each passes the visible tests
 of its exercise and fails the hidden ones."""
 
+from autograder.workbook.example_answers import WRONG_FOR_BEN
+
 LECTURE = "06-padding"
 
 WRONG = {
@@ -36,10 +38,7 @@ def masked_mean_pool(H, mask):
 ''',
     },
     "ex2-answer": {
-        "max of H * mask: the padding's zeros win when the real values are negative": '''
-def masked_max_pool(H, mask):
-    return (np.asarray(H) * np.asarray(mask)[:, :, None]).max(axis=1)
-''',
+        **WRONG_FOR_BEN[LECTURE]["ex2-answer"],   # the example student ben's (autograder/examples/)
         "assumes post padding: max over the first mask.sum() steps": '''
 def masked_max_pool(H, mask):
     H = np.asarray(H)
