@@ -26,7 +26,7 @@ class Settings:
     roster: Path | None = None   # the class list (roster.py); default: students.csv in the submissions folder
     deadline: datetime | None = None   # aware; later submissions are late (late.py)
     late_penalty: str = "none"         # none, zero or N%/day (late.LatePolicy)
-    cluster: ClusterOptions | None = None   # a Dask scheduler to run the jobs on (backends.py)
+    cluster: ClusterOptions | None = None   # a Dask scheduler to run the jobs on (backends/)
 
 
 def utc(moment: datetime | None) -> datetime | None:

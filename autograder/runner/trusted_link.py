@@ -1,10 +1,11 @@
 """The worker's end of the trusted checks: start them for a notebook, relay their calls to the
 student's kernel, collect their verdicts.
 
-The trusted checks run the master's cells (trusted.py) in a process of their own, forked from a
-pre-warmed one (trusted_host.py). They speak in JSON lines over two pipes: ``reach`` (run the
-student's cells up to a test cell), ``run`` (call the student's function: the request goes to the
-kernel, its reply back), ``verdict`` (a test cell's result) and ``done``.
+The trusted checks run the master's cells (link/trusted.py) in a process of their own, forked
+from a pre-warmed one (trusted_host.py). They speak the messages of link/protocol.py, a JSON line
+each over two pipes: ``Reach``/``ReachEnd`` (run the student's cells up to a test cell, or all of
+them), ``Call`` (call the student's function: the request goes to the kernel, its ``Reply``
+back), ``Verdict`` (a test cell's result) and ``Done``.
 """
 
 from __future__ import annotations
