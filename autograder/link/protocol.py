@@ -53,6 +53,7 @@ class AnswerCell:
 class TestCell:
     """A master's test cell: its visible part, then its hidden part (run after every visible part)."""
 
+    __test__ = False   # not a pytest test class
     grade_id: str
     visible: str
     hidden: str
