@@ -36,6 +36,7 @@ def _work_with_ada(tmp_path, lectures):
     return work
 
 
+@pytest.mark.slow   # runs the command in a new interpreter (seconds)
 def test_a_broken_or_edited_notebook_is_refused_with_the_reason(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -55,6 +56,7 @@ def test_a_broken_or_edited_notebook_is_refused_with_the_reason(tmp_path):
     assert skipped.returncode == 0 and "(0 notebooks)" in skipped.stdout
 
 
+@pytest.mark.slow   # runs the command in a new interpreter (seconds)
 def test_a_bad_student_id_is_refused(tmp_path):
     run = _handin("../x", "--work", str(tmp_path), "--out", str(tmp_path / "out"))
     assert run.returncode == 2 and "STUDENT: expected letters, digits" in run.stderr

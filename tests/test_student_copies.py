@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 
 import nbformat
+import pytest
 
 from autograder.cells import nbgrader_meta
 from autograder.course import NOTEBOOKS, ROOT, lecture_ids
@@ -82,6 +83,7 @@ def test_a_new_release_reaches_a_solved_copy_with_its_answers_and_cells_kept(tmp
                       if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
 
 
+@pytest.mark.slow   # runs the command in a new interpreter (seconds)
 def test_the_workbook_command_reports_what_it_did(tmp_path):
     work = tmp_path / "work"
     run = subprocess.run([sys.executable, "-m", "autograder", "workbook", "--work", str(work)], cwd=ROOT,
