@@ -142,7 +142,7 @@ def execute_notebook(nb: NotebookNode, master: NotebookNode, workdir: Path, limi
     result.hidden_failures = {grade_id: clean_strings(str(v.hidden_error or v.hidden_why))[:MAX_ERROR_TEXT]
                               for grade_id, v in verdicts.items() if v.hidden_failed}
     dropped = client.dropped + cap_outputs([c for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)],
-                                            limits.output_bytes)
+                                           limits.output_bytes)
     if dropped:
         result.details.append(f"{dropped:,} characters of output were dropped (limit {limits.output_bytes:,})")
     clean_strings(nb)

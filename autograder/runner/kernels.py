@@ -1,5 +1,5 @@
 """Starting and stopping one grading kernel: warm (forked from the worker's pre-warmed kernel, root),
-or cold through kernel_launcher.py (limits), inside bubblewrap when sandboxed."""
+or cold through kernel_launcher.py (limits), wrapped by its sandbox (sandboxes/)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class _LaunchingKernelManager(AsyncKernelManager):
 
 
 def kernel_manager(limits: Limits, workdir: Path, sockets: Path, processes: ProcessGroup,
-                    env: dict[str, str]) -> AsyncKernelManager:
+                   env: dict[str, str]) -> AsyncKernelManager:
     """The kernel's manager: forked from this worker's pre-warmed kernel where the grader can build
     the sandbox itself (warm_kernels.py), else started cold by kernel_launcher.py, wrapped by its sandbox."""
     # IPC sockets instead of TCP on loopback: nothing listens on the network, and a
