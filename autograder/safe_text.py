@@ -76,12 +76,18 @@ def capped_repr(value: object, limit: int) -> str:
     return short.repr(value)
 
 
+def _joined(value: object) -> object:
+    """A list of strings (a cell's source as nbformat may hold it) as one string; anything else as it is."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    return value
+
+
 def plain_text(value: object, limit: int | None = None) -> str:
     """Any value a notebook holds as text writable as UTF-8: a list of strings (a cell's source)
     joined, anything else that is not a string as its capped repr; cut to ``limit`` characters
     (the marker after them) before lone surrogates are escaped."""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = "".join(value)
+    value = _joined(value)
     if not isinstance(value, str):
         value = capped_repr(value, limit or MAX_TEXT)
     if limit is not None:
@@ -99,8 +105,7 @@ def block_text(value: object, limit: int = MAX_TEXT) -> str:
     terminal colour codes, at most ``min(limit, MAX_TEXT)`` characters of it, then a line saying
     how many more characters were not shown."""
     limit = min(limit, MAX_TEXT)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = "".join(value)
+    value = _joined(value)
     if isinstance(value, str):
         text, left_out = writable(value[:limit]), len(value) - limit
     else:

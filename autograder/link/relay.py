@@ -34,7 +34,7 @@ class StudentCodeStopped(RuntimeError):
     """The student's kernel timed out, died or sent something that is not plain data."""
 
 
-def _link_module() -> types.ModuleType:
+def link_module() -> types.ModuleType:
     """``_grader_link`` here, so that a proxy pickles as ``_grader_link.student_function(name)``,
     which the student's kernel resolves to their own function (student_side.py)."""
     module = sys.modules.get(LINK_MODULE)
@@ -134,10 +134,10 @@ class StudentFunction:
         _write_back(args, kwargs, outcome["after"])
         _apply_changes(args, kwargs, outcome["changed"])
         _warn_again(outcome["warnings"])
-        return _aliased(args, kwargs, outcome["value"], outcome["alias"])
+        return aliased(args, kwargs, outcome["value"], outcome["alias"])
 
     def __reduce__(self):
-        return (_link_module().student_function, (self.__name__,))
+        return (link_module().student_function, (self.__name__,))
 
     def __repr__(self) -> str:
         return f"<student function {self.__name__}>"
@@ -159,7 +159,7 @@ def _write_back(args: tuple, kwargs: dict, after: object) -> None:
                 target.bit_generator.state = state
 
 
-def _aliased(args: tuple, kwargs: dict, value: object, alias: object) -> object:
+def aliased(args: tuple, kwargs: dict, value: object, alias: object) -> object:
     """The value as the student's function returned it: this process's own argument when it returned
     its argument, a view into it when it returned a view (so that a later change of the argument shows
     in the value, as at home). Anything the report does not match exactly leaves the plain value."""

@@ -32,7 +32,6 @@ import io
 import sys
 import warnings
 
-from autograder.link import relay
 from autograder.link.protocol import (
     AnswerCell,
     Done,
@@ -48,8 +47,6 @@ from autograder.link.protocol import (
 from autograder.link.relay import Link, StudentFunction
 
 MAX_TEXT = 20_000
-# relay.py's, still reached through this module (trusted_zygote.py, the tests)
-_link_module, _aliased = relay._link_module, relay._aliased
 
 
 def defined_names(source: str) -> tuple[list[str], list[str]]:

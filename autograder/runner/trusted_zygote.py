@@ -76,9 +76,9 @@ def _child(job: TrustedJob, namespace: dict, start: int, request: dict, fds: lis
 
 def serve_lectures(server: socket.socket) -> None:
     """The base process: fork a lecture process for each (job file, socket, log) the grader sends."""
-    from autograder.link import trusted
+    from autograder.link import relay
 
-    trusted._link_module()
+    relay.link_module()   # the module the proxies pickle as, made before any fork
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # lecture processes are reaped by the kernel
     gc.freeze()   # never garbage, and no collection in a copy writes to (and so copies) its pages
     server.send(b"ready")
